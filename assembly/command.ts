@@ -1,0 +1,140 @@
+// ZMTP command bodies (wire.md A4, A5, A9): building and parsing.
+// A command body is [name_len u8][name][data]; we keep bodies in a Bytes.
+import { Bytes, loadU32BE, bytesEqual } from "./bytes";
+import { FLAG_COMMAND, FLAG_LONG, SOCKET_TYPE_NAMES, SOCKET_TYPE_COUNT } from "./wire";
+
+export const CMD_UNKNOWN: i32 = 0;
+export const CMD_READY: i32 = 1;
+export const CMD_ERROR: i32 = 2;
+export const CMD_PING: i32 = 3;
+export const CMD_PONG: i32 = 4;
+export const CMD_SUBSCRIBE: i32 = 5;
+export const CMD_CANCEL: i32 = 6;
+
+function nameIs(p: usize, n: u32, s: string): bool {
+  if (<i32>n != s.length) return false;
+  for (let i = 0; i < <i32>n; i++) if (<u32>load<u8>(p + i) != <u32>s.charCodeAt(i)) return false;
+  return true;
+}
+
+function nameIsCaseless(p: usize, n: u32, s: string): bool {
+  if (<i32>n != s.length) return false;
+  for (let i = 0; i < <i32>n; i++) {
+    let c = <u32>load<u8>(p + i);
+    if (c >= 0x61 && c <= 0x7a) c -= 0x20;
+    let d = <u32>s.charCodeAt(i);
+    if (d >= 0x61 && d <= 0x7a) d -= 0x20;
+    if (c != d) return false;
+  }
+  return true;
+}
+
+// Identifies a command body; returns CMD_* and the offset of its data.
+export function commandKind(body: usize, n: u32): i32 {
+  if (n < 1) return CMD_UNKNOWN;
+  let nl = <u32>load<u8>(body);
+  if (nl + 1 > n) return CMD_UNKNOWN;
+  let name = body + 1;
+  if (nameIs(name, nl, "READY")) return CMD_READY;
+  if (nameIs(name, nl, "ERROR")) return CMD_ERROR;
+  if (nameIs(name, nl, "PING")) return CMD_PING;
+  if (nameIs(name, nl, "PONG")) return CMD_PONG;
+  if (nameIs(name, nl, "SUBSCRIBE")) return CMD_SUBSCRIBE;
+  if (nameIs(name, nl, "CANCEL")) return CMD_CANCEL;
+  return CMD_UNKNOWN;
+}
+
+@inline export function commandData(body: usize): usize { return body + 1 + <usize>load<u8>(body); }
+
+// Writes a command frame header for a body of `size` bytes.
+export function frameCommandHeader(out: Bytes, size: u32): void {
+  if (size <= 255) {
+    out.push8(FLAG_COMMAND);
+    out.push8(size);
+  } else {
+    out.push8(FLAG_COMMAND | FLAG_LONG);
+    out.push64BE(<u64>size);
+  }
+}
+
+function pushName(out: Bytes, s: string): void {
+  out.push8(<u32>s.length);
+  out.pushString(s);
+}
+
+export function writeReady(out: Bytes, socketType: i32, identity: Bytes, withIdentity: bool): void {
+  let typeName = SOCKET_TYPE_NAMES[socketType];
+  let size: u32 = 6 + 1 + 11 + 4 + <u32>typeName.length;
+  if (withIdentity) size += 1 + 8 + 4 + identity.len;
+  frameCommandHeader(out, size);
+  pushName(out, "READY");
+  pushName(out, "Socket-Type");
+  out.push32BE(<u32>typeName.length);
+  out.pushString(typeName);
+  if (withIdentity) {
+    pushName(out, "Identity");
+    out.push32BE(identity.len);
+    out.append(identity.ptr, identity.len);
+  }
+}
+
+export function writeError(out: Bytes, reason: string): void {
+  frameCommandHeader(out, 6 + 1 + <u32>reason.length);
+  pushName(out, "ERROR");
+  out.push8(<u32>reason.length);
+  out.pushString(reason);
+}
+
+export function writePing(out: Bytes, ttlDeciseconds: u32): void {
+  frameCommandHeader(out, 5 + 2);
+  pushName(out, "PING");
+  out.push8((ttlDeciseconds >> 8) & 0xff);
+  out.push8(ttlDeciseconds & 0xff);
+}
+
+export function writePong(out: Bytes, ctx: usize, n: u32): void {
+  frameCommandHeader(out, 5 + n);
+  pushName(out, "PONG");
+  out.append(ctx, n);
+}
+
+export function writeSubscription(out: Bytes, subscribe: bool, topic: usize, n: u32): void {
+  let name = subscribe ? "SUBSCRIBE" : "CANCEL";
+  frameCommandHeader(out, 1 + <u32>name.length + n);
+  pushName(out, name);
+  out.append(topic, n);
+}
+
+// Result of parsing READY metadata (wire.md A5).
+export class Metadata {
+  ok: bool = false;
+  socketType: i32 = -1;   // -1 missing, -2 unknown name
+  identityAt: usize = 0;
+  identityLen: u32 = 0;
+  hasIdentity: bool = false;
+}
+
+export function socketTypeFromName(p: usize, n: u32): i32 {
+  for (let t = 0; t < SOCKET_TYPE_COUNT; t++) if (nameIs(p, n, SOCKET_TYPE_NAMES[t])) return t;
+  return -2;
+}
+
+// Walks [name_len u8 ≥ 1][name][value_len u32 BE][value]... to the exact end.
+// Never trusts a length beyond the bytes present.
+export function parseMetadata(p: usize, end: usize, md: Metadata): void {
+  md.ok = false; md.socketType = -1; md.hasIdentity = false; md.identityLen = 0; md.identityAt = 0;
+  while (p < end) {
+    let nl = <u32>load<u8>(p);
+    if (nl == 0 || <usize>nl + 1 + 4 > end - p) return;
+    let name = p + 1;
+    let vl = loadU32BE(name + nl);
+    let value = name + nl + 4;
+    if (<u64>vl > <u64>(end - value)) return;
+    if (nameIsCaseless(name, nl, "Socket-Type")) md.socketType = socketTypeFromName(value, vl);
+    else if (nameIsCaseless(name, nl, "Identity")) { md.hasIdentity = true; md.identityAt = value; md.identityLen = vl; }
+    p = value + vl;
+  }
+  md.ok = true;
+}
+
+export { bytesEqual };

@@ -1,0 +1,29 @@
+// The event queue: fixed 16-byte records the host drains after each call.
+//
+//   +--------+--------+--------+--------+
+//   | kind   | handle | a      | b      |   (i32 each)
+//   +--------+--------+--------+--------+
+import { Bytes } from "./bytes";
+
+export const EV_PIPE_OUTPUT: i32 = 1;    // pipe has bytes to flush (edge: empty → non-empty)
+export const EV_READABLE: i32 = 2;       // socket has a message (edge)
+export const EV_WRITABLE: i32 = 3;       // socket may accept a send again (after EAGAIN)
+export const EV_HANDSHAKE: i32 = 4;      // pipe completed its handshake; a = peer socket type
+export const EV_PIPE_CLOSE: i32 = 5;     // host must close the transport (after flushing); a = reason
+export const EV_PIPE_PAUSE: i32 = 6;     // stop reading: inbound queue at the high-water mark
+export const EV_PIPE_RESUME: i32 = 7;
+export const EV_PIPE_CONNECT: i32 = 8;   // reconnect timer fired: host opens a transport for the pipe
+export const EV_PIPE_RELEASED: i32 = 9;  // handle is dead; host forgets it
+export const EV_PIPE_DROPPED: i32 = 10;  // a message for this pipe was dropped (HWM); a = count
+
+export const EVENT_SIZE: u32 = 16;
+export const events = new Bytes();
+
+export function emit(kind: i32, handle: i32, a: i32, b: i32): void {
+  let at = events.reserve(EVENT_SIZE);
+  store<i32>(at, kind);
+  store<i32>(at, handle, 4);
+  store<i32>(at, a, 8);
+  store<i32>(at, b, 12);
+  events.len += EVENT_SIZE;
+}

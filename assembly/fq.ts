@@ -1,0 +1,40 @@
+// Fair queuing: round-robin over the pipes that have a complete message
+// waiting. Messages are atomic, so a multipart message never interleaves.
+import { Pipe } from "./pipe";
+
+export class FairQueue {
+  active: Array<Pipe> = [];
+  cursor: i32 = 0;
+  lastPipe: Pipe | null = null;
+
+  add(p: Pipe): void {
+    if (p.inFq) return;
+    p.inFq = true;
+    this.active.push(p);
+  }
+
+  remove(p: Pipe): void {
+    if (!p.inFq) return;
+    p.inFq = false;
+    let a = this.active;
+    let i = a.indexOf(p);
+    if (i < 0) return;
+    a.splice(i, 1);
+    if (this.cursor > i) this.cursor--;
+    if (this.cursor >= a.length) this.cursor = 0;
+  }
+
+  // The pipe whose turn it is; advances the cursor.
+  next(): Pipe | null {
+    let a = this.active;
+    let n = a.length;
+    if (n == 0) return null;
+    if (this.cursor >= n) this.cursor = 0;
+    let p = a[this.cursor];
+    this.cursor = this.cursor + 1 < n ? this.cursor + 1 : 0;
+    return p;
+  }
+
+  // Only from one pipe (REQ waits for its reply on the pipe it asked).
+  has(p: Pipe): bool { return p.inFq; }
+}

@@ -1,0 +1,204 @@
+// The core's boundary: every export takes and returns numbers only.
+//
+// Memory the host uses directly:
+//   input region  input_reserve(n) → ptr; the host writes bytes there, then
+//                 calls pipe_input / socket_send / socket_set_bytes.
+//   pipe output   pipe_out_ptr/len; the host copies the bytes to the transport
+//                 and calls pipe_out_consumed.
+//   recv frames   socket_recv → n; recv_desc_ptr holds n (ptr, len) pairs,
+//                 valid until the next call.
+//   events        events_ptr/events_len (16-byte records, events.ts); the host
+//                 drains them after each call and calls events_clear.
+// Time is always an argument (`now`, ms). The core imports nothing but abort.
+import { Bytes } from "./bytes";
+import { events } from "./events";
+import { pipes, sockets } from "./registry";
+import { Socket, recvDesc, recvBegin } from "./socket";
+import { Pipe } from "./pipe";
+import { seed } from "./random";
+import { earliest, resetDeadline, noteDeadline } from "./clock";
+import { EBADF, EINVAL } from "./errors";
+import * as W from "./wire";
+import { Pair } from "./roles/pair";
+import { Pub } from "./roles/pub";
+import { Sub } from "./roles/sub";
+import { XPub } from "./roles/xpub";
+import { XSub } from "./roles/xsub";
+import { Req } from "./roles/req";
+import { Rep } from "./roles/rep";
+import { Dealer } from "./roles/dealer";
+import { Router } from "./roles/router";
+import { Push } from "./roles/push";
+import { Pull } from "./roles/pull";
+
+const input = new Bytes();
+
+export function init(s: u32): void { seed(s); }
+
+export function input_reserve(n: u32): usize {
+  input.len = 0;
+  return input.reserve(n);
+}
+
+// ---- sockets ----
+
+export function socket_open(type: i32): i32 {
+  let s: Socket;
+  switch (type) {
+    case W.PAIR: s = new Pair(); break;
+    case W.PUB: s = new Pub(); break;
+    case W.SUB: s = new Sub(); break;
+    case W.XPUB: s = new XPub(); break;
+    case W.XSUB: s = new XSub(); break;
+    case W.REQ: s = new Req(); break;
+    case W.REP: s = new Rep(); break;
+    case W.DEALER: s = new Dealer(); break;
+    case W.ROUTER: s = new Router(); break;
+    case W.PUSH: s = new Push(); break;
+    case W.PULL: s = new Pull(); break;
+    default: return -EINVAL;
+  }
+  s.handle = sockets.add(s);
+  return s.handle;
+}
+
+export function socket_close(h: i32): i32 {
+  let s = sockets.get(h);
+  if (!s) return -EBADF;
+  s.close();
+  sockets.remove(h);
+  return 0;
+}
+
+export function socket_set(h: i32, opt: i32, v: f64): i32 {
+  let s = sockets.get(h);
+  if (!s) return -EBADF;
+  return s.opts.set(opt, v) ? 0 : -EINVAL;
+}
+
+// Byte-string options: the value is in the input region.
+export function socket_set_bytes(h: i32, opt: i32, n: u32): i32 {
+  let s = sockets.get(h);
+  if (!s) return -EBADF;
+  return s.setBytes(opt, input.ptr, n);
+}
+
+// Sends the message whose frames the host laid out in the input region as
+// [len u32][bytes]...; returns 0 or a negative errno (EAGAIN: retry on EV_WRITABLE).
+export function socket_send(h: i32, nframes: u32): i32 {
+  let s = sockets.get(h);
+  if (!s) return -EBADF;
+  return s.send(input.ptr, nframes);
+}
+
+// Returns the frame count of the next message (descriptors at recv_desc_ptr)
+// or a negative errno (EAGAIN: wait for EV_READABLE).
+export function socket_recv(h: i32): i32 {
+  let s = sockets.get(h);
+  if (!s) return -EBADF;
+  return s.recv();
+}
+
+export function recv_desc_ptr(): usize { return recvDesc.ptr; }
+
+// Bit 0: a message is waiting; bit 1: a send would not block.
+export function socket_poll(h: i32): i32 {
+  let s = sockets.get(h);
+  if (!s) return -EBADF;
+  let r = 0;
+  if (s.canSend()) r |= 2;
+  if (s.readSignalled) r |= 1;
+  return r;
+}
+
+// ---- pipes ----
+
+// outbound = made by connect(): survives reconnects. The host calls
+// pipe_start once a transport is up.
+export function pipe_open(sh: i32, outbound: bool): i32 {
+  let s = sockets.get(sh);
+  if (!s) return -EBADF;
+  let p = new Pipe(s, outbound);
+  p.handle = pipes.add(p);
+  s.addPipe(p);
+  return p.handle;
+}
+
+export function pipe_start(h: i32, now: f64): i32 {
+  let p = pipes.get(h);
+  if (!p) return -EBADF;
+  p.start(now);
+  return 0;
+}
+
+export function pipe_input(h: i32, n: u32, now: f64): i32 {
+  let p = pipes.get(h);
+  if (!p) return -EBADF;
+  p.input(input.ptr, n, now);
+  return p.connected ? 0 : -1;
+}
+
+export function pipe_out_ptr(h: i32): usize {
+  let p = pipes.get(h);
+  return p ? p.out.ptr : 0;
+}
+
+export function pipe_out_len(h: i32): u32 {
+  let p = pipes.get(h);
+  return p ? p.out.len : 0;
+}
+
+export function pipe_out_consumed(h: i32): void {
+  let p = pipes.get(h);
+  if (p) p.consumed();
+}
+
+// The transport is gone (peer closed, error, or the host closed it).
+export function pipe_closed(h: i32, now: f64): void {
+  let p = pipes.get(h);
+  if (p) p.transportClosed(now);
+}
+
+// A connect failed: schedule the next attempt with back-off.
+export function pipe_connect_failed(h: i32, now: f64): void {
+  let p = pipes.get(h);
+  if (!p) return;
+  let ivl = p.sock.opts.reconnectIvl;
+  if (ivl < 0) return;
+  p.reconnectAt = now + p.reconnectIvl;
+  noteDeadline(p.reconnectAt);
+  let max = p.sock.opts.reconnectIvlMax;
+  if (max > ivl) p.reconnectIvl = min(p.reconnectIvl * 2, max);
+}
+
+// disconnect(): forget the session and its queued messages.
+export function pipe_destroy(h: i32): void {
+  let p = pipes.get(h);
+  if (p) p.destroy();
+}
+
+export function pipe_reason(h: i32): i32 {
+  let p = pipes.get(h);
+  return p ? p.reason : 0;
+}
+
+// ---- time ----
+
+// Runs every timer due at `now`; returns the next deadline (Infinity if none).
+export function tick(now: f64): f64 {
+  resetDeadline();
+  let items = pipes.items;
+  for (let i = 0; i < items.length; i++) {
+    let p = items[i];
+    if (p) { p.tick(now); noteDeadline(p.nextDeadline()); }
+  }
+  return earliest;
+}
+
+export function next_deadline(): f64 { return earliest; }
+
+// ---- events ----
+
+export function events_ptr(): usize { return events.ptr; }
+export function events_len(): u32 { return events.len >> 4; }
+export function events_clear(): void { events.len = 0; }

@@ -1,0 +1,71 @@
+// Socket option ids shared with bindings/core.ts. Numeric options travel as f64,
+// byte-string options through the input region.
+
+export const OPT_SNDHWM: i32 = 1;
+export const OPT_RCVHWM: i32 = 2;
+export const OPT_MAXMSGSIZE: i32 = 3;
+export const OPT_IMMEDIATE: i32 = 4;
+export const OPT_HEARTBEAT_IVL: i32 = 5;
+export const OPT_HEARTBEAT_TTL: i32 = 6;
+export const OPT_HEARTBEAT_TIMEOUT: i32 = 7;
+export const OPT_HANDSHAKE_IVL: i32 = 8;
+export const OPT_RECONNECT_IVL: i32 = 9;
+export const OPT_RECONNECT_IVL_MAX: i32 = 10;
+export const OPT_ROUTER_MANDATORY: i32 = 11;
+export const OPT_ROUTER_HANDOVER: i32 = 12;
+export const OPT_REQ_CORRELATE: i32 = 13;
+export const OPT_REQ_RELAXED: i32 = 14;
+export const OPT_XPUB_VERBOSITY: i32 = 15;   // 0 first only, 1 all subs, 2 all subs and unsubs
+export const OPT_XPUB_MANUAL: i32 = 16;
+export const OPT_CONFLATE: i32 = 17;
+export const OPT_MAX_FRAMES: i32 = 18;
+
+export const OPT_ROUTING_ID: i32 = 20;       // bytes
+export const OPT_SUBSCRIBE: i32 = 21;        // bytes
+export const OPT_UNSUBSCRIBE: i32 = 22;      // bytes
+
+export class Options {
+  sndhwm: i32 = 1000;
+  rcvhwm: i32 = 1000;
+  maxmsgsize: f64 = -1;
+  maxFrames: i32 = 65536;
+  immediate: bool = false;
+  heartbeatIvl: f64 = 0;
+  heartbeatTtl: f64 = 0;
+  heartbeatTimeout: f64 = -1;   // -1: same as the interval (libzmq)
+  handshakeIvl: f64 = 30000;
+  reconnectIvl: f64 = 100;
+  reconnectIvlMax: f64 = 0;
+  routerMandatory: bool = false;
+  routerHandover: bool = false;
+  reqCorrelate: bool = false;
+  reqRelaxed: bool = false;
+  xpubVerbosity: i32 = 0;
+  xpubManual: bool = false;
+  conflate: bool = false;
+
+  set(opt: i32, v: f64): bool {
+    switch (opt) {
+      case OPT_SNDHWM: this.sndhwm = <i32>v; break;
+      case OPT_RCVHWM: this.rcvhwm = <i32>v; break;
+      case OPT_MAXMSGSIZE: this.maxmsgsize = v; break;
+      case OPT_MAX_FRAMES: this.maxFrames = <i32>v; break;
+      case OPT_IMMEDIATE: this.immediate = v != 0; break;
+      case OPT_HEARTBEAT_IVL: this.heartbeatIvl = v; break;
+      case OPT_HEARTBEAT_TTL: this.heartbeatTtl = v; break;
+      case OPT_HEARTBEAT_TIMEOUT: this.heartbeatTimeout = v; break;
+      case OPT_HANDSHAKE_IVL: this.handshakeIvl = v; break;
+      case OPT_RECONNECT_IVL: this.reconnectIvl = v; break;
+      case OPT_RECONNECT_IVL_MAX: this.reconnectIvlMax = v; break;
+      case OPT_ROUTER_MANDATORY: this.routerMandatory = v != 0; break;
+      case OPT_ROUTER_HANDOVER: this.routerHandover = v != 0; break;
+      case OPT_REQ_CORRELATE: this.reqCorrelate = v != 0; break;
+      case OPT_REQ_RELAXED: this.reqRelaxed = v != 0; break;
+      case OPT_XPUB_VERBOSITY: this.xpubVerbosity = <i32>v; break;
+      case OPT_XPUB_MANUAL: this.xpubManual = v != 0; break;
+      case OPT_CONFLATE: this.conflate = v != 0; break;
+      default: return false;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,13 @@
+// PULL (RFC 30): fair-queues messages from PUSH peers; cannot send.
+import { Socket, recvBegin, recvMessage } from "../socket";
+import { PULL } from "../wire";
+
+export class Pull extends Socket {
+  constructor() { super(PULL); }
+  recv(): i32 {
+    recvBegin();
+    let m = this.fqNext();
+    if (!m) return this.noMessage();
+    return recvMessage(m, 0);
+  }
+}

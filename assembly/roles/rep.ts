@@ -1,0 +1,58 @@
+// REP (RFC 28): receives a request, strips its envelope (every frame up to
+// and including the first empty one) and puts the same envelope in front of
+// the reply, sent back to the pipe the request came from. A request without
+// a delimiter is dropped. Replies to a vanished or full peer are dropped.
+import { Socket, recvBegin, recvMessage } from "../socket";
+import { Pipe } from "../pipe";
+import { Bytes } from "../bytes";
+import { msgFree, msgFrames, msgData } from "../msg";
+import { REP } from "../wire";
+import { EFSM } from "../errors";
+
+export class Rep extends Socket {
+  mustReply: bool = false;
+  envelope: Bytes = new Bytes();
+  envelopeFrames: u32 = 0;
+  replyPipe: Pipe | null = null;
+
+  constructor() { super(REP); }
+  canSend(): bool { return this.mustReply; }
+  xdetach(p: Pipe): void { if (this.replyPipe === p) this.replyPipe = null; }
+
+  recv(): i32 {
+    recvBegin();
+    if (this.mustReply) return -EFSM;
+    while (true) {
+      let m = this.fqNext();
+      if (!m) return this.noMessage();
+      let k = msgFrames(m);
+      let f = msgData(m);
+      let split: u32 = 0;
+      let found = false;
+      for (let i: u32 = 0; i < k; i++) {
+        let n = load<u32>(f);
+        f += 4 + n;
+        if (n == 0) { split = i + 1; found = true; break; }
+      }
+      if (!found) { msgFree(m); continue; }
+      this.envelope.len = 0;
+      this.envelope.append(msgData(m), <u32>(f - msgData(m)));
+      this.envelopeFrames = split;
+      this.replyPipe = this.fq.lastPipe;
+      this.mustReply = true;
+      return recvMessage(m, split);
+    }
+  }
+
+  send(src: usize, nframes: u32): i32 {
+    if (!this.mustReply) return -EFSM;
+    this.mustReply = false;
+    let p = this.replyPipe;
+    this.replyPipe = null;
+    if (!p || !p.attached || p.full) return 0;
+    p.writeFrames(this.envelope.ptr, this.envelopeFrames, true);
+    p.writeFrames(src, nframes, false);
+    p.endMessage();
+    return 0;
+  }
+}

@@ -1,0 +1,168 @@
+// The socket base: options, the pipe list, and the ops every role may
+// override (the ops table of nng's protocols, as virtual methods). Shared
+// building blocks live beside it: lb.ts (load balancing), fq.ts (fair
+// queuing), dist.ts (distribution to subscribers).
+import { Bytes } from "./bytes";
+import { Options, OPT_ROUTING_ID, OPT_SUBSCRIBE, OPT_UNSUBSCRIBE } from "./options";
+import { Pipe } from "./pipe";
+import { emit, EV_READABLE, EV_WRITABLE, EV_PIPE_RELEASED } from "./events";
+import { ENOTSUP, EINVAL, EAGAIN } from "./errors";
+import { msgFree, msgFrames, msgData } from "./msg";
+import { pipes } from "./registry";
+import { FairQueue } from "./fq";
+
+// Descriptors of the last received message: count, then (ptr, len) pairs.
+// Pointers stay valid until the next call into the core.
+export const recvDesc = new Bytes();
+let lastDelivered: usize = 0;
+// A drained pipe whose transport is gone is released on the next call, after
+// the host has copied what the descriptors point at (ROUTER ids live in it).
+let spent: Pipe | null = null;
+
+export function recvBegin(): void {
+  if (lastDelivered) { msgFree(lastDelivered); lastDelivered = 0; }
+  let p = spent;
+  if (p) { spent = null; p.maybeRelease(); }
+  recvDesc.len = 0;
+}
+export function recvFrame(ptr: usize, n: u32): void { recvDesc.push32(<u32>ptr); recvDesc.push32(n); }
+
+// Describes frames [from..) of message m, then hands m to the free-on-next-call slot.
+export function recvMessage(m: usize, from: u32): i32 {
+  let k = msgFrames(m);
+  let p = msgData(m);
+  let count: i32 = 0;
+  for (let i: u32 = 0; i < k; i++) {
+    let n = load<u32>(p);
+    if (i >= from) { recvFrame(p + 4, n); count++; }
+    p += 4 + n;
+  }
+  lastDelivered = m;
+  return count;
+}
+
+export class Socket {
+  handle: i32 = 0;
+  type: i32;
+  opts: Options = new Options();
+  routingId: Bytes = new Bytes();
+  pipes: Array<Pipe> = [];
+  fq: FairQueue = new FairQueue();
+  readSignalled: bool = false;
+  wantWritable: bool = false;
+
+  constructor(type: i32) { this.type = type; }
+
+  // ---- ops a role overrides ----
+
+  // The handshake finished; false refuses the peer (set p.reason).
+  pipeReady(p: Pipe): bool { return true; }
+  // After pipeReady succeeded and the pipe is attached.
+  pipeActivated(p: Pipe): void {}
+  pipeDeactivated(p: Pipe): void {}
+  // Routing structures gain/lose the pipe.
+  xattach(p: Pipe): void {}
+  xdetach(p: Pipe): void {}
+  // Connect-made pipes stay in routing across reconnects (libzmq sessions).
+  keepsSessions(): bool { return true; }
+  // A connect-made pipe joins routing before its handshake unless `immediate`.
+  attachesEarly(): bool { return true; }
+  send(src: usize, nframes: u32): i32 { return -ENOTSUP; }
+  recv(): i32 { return -ENOTSUP; }
+  // A complete message arrived on p. Default: fair-queue it.
+  deliver(p: Pipe, m: usize): void { this.queueIn(p, m); }
+  subscription(p: Pipe, topic: usize, n: u32, on: bool): void {}
+  clearSubscriptions(p: Pipe): void {}
+  canSend(): bool { return false; }
+  setBytes(opt: i32, p: usize, n: u32): i32 {
+    if (opt == OPT_ROUTING_ID) {
+      if (n > 255 || (n > 0 && load<u8>(p) == 0)) return -EINVAL;
+      this.routingId.len = 0;
+      this.routingId.append(p, n);
+      return 0;
+    }
+    if (opt == OPT_SUBSCRIBE || opt == OPT_UNSUBSCRIBE) return -ENOTSUP;
+    return -EINVAL;
+  }
+
+  // ---- shared mechanics ----
+
+  addPipe(p: Pipe): void {
+    this.pipes.push(p);
+    if (p.outbound && this.attachesEarly() && !this.opts.immediate) this.attach(p);
+  }
+
+  attach(p: Pipe): void {
+    if (p.attached) return;
+    p.attached = true;
+    this.xattach(p);
+    if (this.wantWritable) this.signalWritable();
+  }
+
+  detach(p: Pipe): void {
+    if (!p.attached) return;
+    p.attached = false;
+    this.xdetach(p);
+  }
+
+  queueIn(p: Pipe, m: usize): void {
+    p.enqueue(m);
+    this.fq.add(p);
+    this.signalReadable();
+  }
+
+  fqRemove(p: Pipe): void { this.fq.remove(p); }
+
+  // Takes the next message fair-queued across pipes; 0 if none.
+  fqNext(): usize {
+    let p = this.fq.next();
+    if (!p) return 0;
+    let m = p.dequeue();
+    this.fq.lastPipe = p;
+    if (p.inq.count == 0) { this.fq.remove(p); spent = p; }
+    return m;
+  }
+
+  signalReadable(): void {
+    if (!this.readSignalled) {
+      this.readSignalled = true;
+      emit(EV_READABLE, this.handle, 0, 0);
+    }
+  }
+
+  // recv() found nothing: the next arrival must signal again.
+  noMessage(): i32 {
+    this.readSignalled = false;
+    return -EAGAIN;
+  }
+
+  blocked(): i32 {
+    this.wantWritable = true;
+    return -EAGAIN;
+  }
+
+  signalWritable(): void {
+    if (this.wantWritable) {
+      this.wantWritable = false;
+      emit(EV_WRITABLE, this.handle, 0, 0);
+    }
+  }
+
+  release(p: Pipe): void {
+    let i = this.pipes.indexOf(p);
+    if (i >= 0) { this.pipes[i] = this.pipes[this.pipes.length - 1]; this.pipes.pop(); }
+    emit(EV_PIPE_RELEASED, p.handle, 0, 0);
+    p.freeBuffers();
+    pipes.remove(p.handle);
+  }
+
+  close(): void {
+    let list = this.pipes.slice(0);
+    for (let i = 0; i < list.length; i++) {
+      let p = list[i];
+      p.destroy();
+      if (!p.released) { p.released = true; this.release(p); }
+    }
+    recvBegin();
+  }
+}

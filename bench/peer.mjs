@@ -1,0 +1,327 @@
+// Benchmark peer: one measured socket per process, forked by bench/run.mjs.
+//
+//   node bench/peer.mjs <impl>        (impl: "wasmq" | "zeromq"; needs a fork IPC channel)
+//
+// All control traffic (ready / start / results / exit) goes over the fork IPC channel, never over the
+// measured socket. The measured code path is the same for both implementations: the zeromq.js v6 API
+// (`await send`, `await receive()`), one preallocated payload, one socket per process.
+
+import { performance, PerformanceObserver } from "node:perf_hooks";
+
+const impl = process.argv[2];
+const HARD_LIMIT_MS = Number(process.argv[3] || 180_000);
+
+if (!process.send) {
+  console.error("bench/peer.mjs must be started by bench/run.mjs (child_process.fork)");
+  process.exit(2);
+}
+
+// --- safety nets: never outlive the parent, never run forever -----------------------------------------
+process.on("disconnect", () => process.exit(3));
+setTimeout(() => {
+  report({ type: "error", message: `peer ${impl} self-timeout after ${HARD_LIMIT_MS} ms` });
+  setTimeout(() => process.exit(4), 100).unref();
+}, HARD_LIMIT_MS).unref();
+let exiting = false;
+function fail(err) {
+  if (exiting) process.exit(0);
+  const message = err && err.stack ? err.stack : String(err);
+  try {
+    process.send({ type: "error", message }, () => process.exit(1));
+    setTimeout(() => process.exit(1), 500).unref();
+  } catch {
+    process.exit(1);
+  }
+}
+process.on("uncaughtException", fail);
+process.on("unhandledRejection", fail);
+
+function report(msg) {
+  process.send(msg);
+}
+
+// --- control channel: buffered so a command that arrives early is not lost -----------------------------
+const inbox = [];
+const waiters = [];
+const flags = new Set();
+process.on("message", (m) => {
+  flags.add(m.cmd);
+  if (m.cmd === "exit") {
+    shutdown().catch(() => process.exit(0));
+    return;
+  }
+  const i = waiters.findIndex((w) => w.cmd === m.cmd);
+  if (i >= 0) waiters.splice(i, 1)[0].resolve(m);
+  else inbox.push(m);
+});
+function waitCmd(cmd) {
+  const i = inbox.findIndex((m) => m.cmd === cmd);
+  if (i >= 0) return Promise.resolve(inbox.splice(i, 1)[0]);
+  return new Promise((resolve) => waiters.push({ cmd, resolve }));
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+let sock = null;
+async function shutdown() {
+  exiting = true;
+  try {
+    if (sock && !sock.closed) {
+      sock.linger = 0;
+      sock.close();
+    }
+  } catch {}
+  // give the transport a tick to release the port, then leave
+  setTimeout(() => process.exit(0), 20);
+}
+
+// --- GC accounting (perf_hooks 'gc' entries) ----------------------------------------------------------
+const gcEntries = [];
+try {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcEntries.push([e.startTime, e.duration]);
+  }).observe({ entryTypes: ["gc"] });
+} catch {}
+async function gcMs(t0, t1) {
+  await sleep(20); // observer callbacks are delivered asynchronously
+  let s = 0;
+  for (const [st, d] of gcEntries) if (st >= t0 && st <= t1) s += d;
+  return s;
+}
+
+const cpuSec = (c) => (c.user + c.system) / 1e6;
+const ns = () => process.hrtime.bigint();
+
+// --- load the implementation ----------------------------------------------------------------------------
+let zmq;
+try {
+  const spec = impl === "wasmq" ? process.env.BENCH_WASMQ_MODULE || "wasmq/zmq" : "zeromq";
+  if (impl !== "wasmq" && impl !== "zeromq") throw new Error(`unknown impl ${impl}`);
+  zmq = await import(spec);
+} catch (e) {
+  report({ type: "error", message: `cannot load ${impl}: ${e && e.message ? e.message.split("\n")[0] : e}` });
+  setTimeout(() => process.exit(1), 100);
+  await new Promise(() => {});
+}
+
+// Only the options that exist on the socket type (zeromq.js objects are not extensible):
+// PUSH/PUB send HWM, PULL/SUB receive HWM, REQ/REP both.
+function sockOpts(cfg, send = true, recv = true) {
+  const o = {};
+  if (send) o.sendHighWaterMark = cfg.hwm;
+  if (recv) o.receiveHighWaterMark = cfg.hwm;
+  return o;
+}
+function sockInfo(s) {
+  const o = {};
+  for (const k of ["sendHighWaterMark", "receiveHighWaterMark", "linger"]) {
+    try {
+      if (s[k] !== undefined) o[k] = s[k];
+    } catch {}
+  }
+  return o;
+}
+
+// --- roles -----------------------------------------------------------------------------------------------
+const roles = {
+  // T1 receiver: binds, receives warmup + count, times from first to last timed message.
+  async pull(cfg) {
+    sock = new zmq.Pull(sockOpts(cfg, false, true));
+    await sock.bind(cfg.endpoint);
+    report({ type: "ready", sock: sockInfo(sock) });
+    const { warmup, count, size } = cfg;
+    let bad = 0;
+    for (let i = 0; i < warmup; i++) {
+      const [m] = await sock.receive();
+      if (m.length !== size) bad++;
+    }
+    // first timed message
+    let [m] = await sock.receive();
+    const t0 = ns();
+    const p0 = performance.now();
+    const c0 = process.cpuUsage();
+    if (m.length !== size) bad++;
+    for (let i = 1; i < count; i++) {
+      [m] = await sock.receive();
+      if (m.length !== size) bad++;
+    }
+    const t1 = ns();
+    const cpu = cpuSec(process.cpuUsage(c0));
+    const p1 = performance.now();
+    const gc = await gcMs(p0, p1);
+    const sec = Number(t1 - t0) / 1e9;
+    report({
+      type: "result",
+      sec,
+      rate: (count - 1) / sec,
+      bad,
+      cpuSec: cpu,
+      gcMs: gc,
+      rss: process.memoryUsage().rss,
+    });
+  },
+
+  // T1 sender: connects and sends warmup + count with one preallocated payload, awaiting each send.
+  async push(cfg) {
+    sock = new zmq.Push(sockOpts(cfg, true, false));
+    sock.connect(cfg.endpoint);
+    const info = sockInfo(sock);
+    const payload = Buffer.alloc(cfg.size, 0x61);
+    const total = cfg.warmup + cfg.count;
+    const t0 = ns();
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < total; i++) await sock.send(payload);
+    const cpu = cpuSec(process.cpuUsage(c0));
+    const sec = Number(ns() - t0) / 1e9;
+    report({ type: "sent", sec, cpuSec: cpu, sock: info, rss: process.memoryUsage().rss });
+  },
+
+  // L1 server: echo.
+  async rep(cfg) {
+    sock = new zmq.Reply(sockOpts(cfg));
+    await sock.bind(cfg.endpoint);
+    report({ type: "ready", sock: sockInfo(sock) });
+    const c0 = process.cpuUsage();
+    let n = 0;
+    const total = cfg.warmup + cfg.count;
+    while (true) {
+      const [m] = await sock.receive();
+      await sock.send(m);
+      if (++n === total) report({ type: "served", cpuSec: cpuSec(process.cpuUsage(c0)) });
+    }
+  },
+
+  // L1 client: per-RTT hrtime into a preallocated Float64Array (microseconds).
+  async req(cfg) {
+    sock = new zmq.Request(sockOpts(cfg));
+    sock.connect(cfg.endpoint);
+    const info = sockInfo(sock);
+    const payload = Buffer.alloc(cfg.size, 0x62);
+    let bad = 0;
+    for (let i = 0; i < cfg.warmup; i++) {
+      await sock.send(payload);
+      const [m] = await sock.receive();
+      if (m.length !== cfg.size) bad++;
+    }
+    const lat = new Float64Array(cfg.count);
+    const c0 = process.cpuUsage();
+    const p0 = performance.now();
+    const tStart = ns();
+    for (let i = 0; i < cfg.count; i++) {
+      const a = ns();
+      await sock.send(payload);
+      const [m] = await sock.receive();
+      const b = ns();
+      lat[i] = Number(b - a) / 1000;
+      if (m.length !== cfg.size) bad++;
+    }
+    const totalSec = Number(ns() - tStart) / 1e9;
+    const cpu = cpuSec(process.cpuUsage(c0));
+    const gc = await gcMs(p0, performance.now());
+    const sorted = lat.slice().sort();
+    const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+    let sum = 0;
+    for (let i = 0; i < lat.length; i++) sum += lat[i];
+    report({
+      type: "result",
+      p50: q(0.5),
+      p99: q(0.99),
+      p999: q(0.999),
+      mean: sum / lat.length,
+      min: sorted[0],
+      max: sorted[sorted.length - 1],
+      sec: totalSec,
+      bad,
+      cpuSec: cpu,
+      gcMs: gc,
+      sock: info,
+      rss: process.memoryUsage().rss,
+    });
+  },
+
+  // F1 publisher. Wire markers (first byte): 0 = data, 1 = probe (join barrier), 2 = end.
+  async pub(cfg) {
+    sock = new zmq.Publisher(sockOpts(cfg, true, false));
+    await sock.bind(cfg.endpoint);
+    report({ type: "ready", sock: sockInfo(sock) });
+    const probe = Buffer.from([1]);
+    const end = Buffer.from([2]);
+    const payload = Buffer.alloc(cfg.size, 0); // first byte 0 = data
+    await waitCmd("probe");
+    while (!flags.has("start")) {
+      await sock.send(probe);
+      await sleep(10);
+    }
+    const total = cfg.count;
+    const t0 = ns();
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < total; i++) await sock.send(payload);
+    const t1 = ns();
+    const cpu = cpuSec(process.cpuUsage(c0));
+    report({ type: "sent", t0: String(t0), t1: String(t1), sec: Number(t1 - t0) / 1e9, cpuSec: cpu });
+    // end markers until told to exit (a marker can be dropped at HWM, so repeat)
+    while (true) {
+      await sock.send(end);
+      await sleep(5);
+    }
+  },
+
+  // F1 subscriber: subscribe to everything, confirm the probe, count data until the end marker.
+  async sub(cfg) {
+    sock = new zmq.Subscriber(sockOpts(cfg, false, true));
+    sock.connect(cfg.endpoint);
+    sock.subscribe();
+    const info = sockInfo(sock);
+    report({ type: "ready", sock: info });
+    let joined = false;
+    let count = 0;
+    let bad = 0;
+    let tFirst = 0n;
+    let tLast = 0n;
+    let c0 = null;
+    while (true) {
+      const [m] = await sock.receive();
+      const kind = m[0];
+      if (kind === 0) {
+        if (count === 0) {
+          tFirst = ns();
+          c0 = process.cpuUsage();
+        }
+        count++;
+        if (m.length !== cfg.size) bad++;
+        tLast = ns();
+      } else if (kind === 1) {
+        if (!joined) {
+          joined = true;
+          report({ type: "joined" });
+        }
+      } else if (kind === 2) {
+        break;
+      } else bad++;
+    }
+    const sec = Number(tLast - tFirst) / 1e9;
+    report({
+      type: "result",
+      count,
+      bad,
+      tFirst: String(tFirst),
+      tLast: String(tLast),
+      sec,
+      rate: count > 1 && sec > 0 ? (count - 1) / sec : 0,
+      cpuSec: c0 ? cpuSec(process.cpuUsage(c0)) : 0,
+      rss: process.memoryUsage().rss,
+    });
+  },
+};
+
+const hello = { type: "hello", impl, pid: process.pid };
+try {
+  hello.version = zmq.version;
+} catch {}
+report(hello);
+
+const { cfg } = await waitCmd("run");
+const fn = roles[cfg.role];
+if (!fn) throw new Error(`unknown role ${cfg.role}`);
+await fn(cfg);
+// stay alive until the parent says exit (keeps the socket open so nothing is lost in flight)
+await waitCmd("never");

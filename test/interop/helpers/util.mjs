@@ -1,0 +1,92 @@
+// Shared test utilities: bounded waits, resource tracking/teardown, payloads.
+import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { rmSync } from "node:fs";
+
+export const DEFAULT_TIMEOUT = 10_000;
+
+/** Reject if `promise` does not settle within `ms` milliseconds. */
+export function withTimeout(promise, ms = DEFAULT_TIMEOUT, what = "operation") {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Receive one multipart message from a zeromq.js-style socket, bounded. */
+export function recv(sock, ms = DEFAULT_TIMEOUT, what = "a message") {
+  return withTimeout(sock.receive(), ms, what);
+}
+
+/** A promise-returning timer (only for pacing retry loops, never as a wait). */
+export const tick = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export const sha256 = (buf) => createHash("sha256").update(buf).digest("hex");
+
+/** Deterministic payload, identical to pyzmq_peer.py's {"pattern": n, "seed": s}. */
+export function pattern(n, seed = 0) {
+  const period = Buffer.alloc(251);
+  for (let i = 0; i < 251; i++) period[i] = (i * 31 + seed) % 251;
+  const out = Buffer.allocUnsafe(n);
+  for (let off = 0; off < n; off += 251) period.copy(out, off, 0, Math.min(251, n - off));
+  return out;
+}
+
+export const str = (frames) => frames.map((f) => f.toString());
+
+let ipcCounter = 0;
+/** A fresh ipc:// endpoint under os.tmpdir(); the file is removed on cleanup. */
+export function ipcEndpoint(res, tag = "ipc") {
+  const path = join(tmpdir(), `wasmq-interop-${process.pid}-${tag}-${ipcCounter++}.sock`);
+  res?.defer(() => rmSync(path, { force: true }));
+  return `ipc://${path}`;
+}
+
+/**
+ * Per-test resource tracker. Everything registered is released in
+ * test.after.each, whether the test passed, failed or timed out.
+ */
+export class Resources {
+  constructor() {
+    this.items = [];
+  }
+  /** Track a socket (anything with close()); returns it. */
+  sock(s) {
+    this.items.push(() => {
+      if (!s.closed) s.close();
+    });
+    return s;
+  }
+  /** Register an arbitrary cleanup function. */
+  defer(fn) {
+    this.items.push(fn);
+    return fn;
+  }
+  async cleanup() {
+    const items = this.items.reverse();
+    this.items = [];
+    for (const fn of items) {
+      try {
+        await fn();
+      } catch (err) {
+        console.error("cleanup error:", err);
+      }
+    }
+  }
+}
+
+/**
+ * Wire a uvu suite for interop tests: every test body is bounded by a timeout
+ * and every registered resource is released after each test.
+ * Returns `it(name, fn, timeoutMs?)` where fn receives the Resources object.
+ */
+export function interop(test, { timeout = 15_000 } = {}) {
+  const res = new Resources();
+  test.after.each(() => res.cleanup());
+  test.after(() => res.cleanup());
+  return (name, fn, ms = timeout) => {
+    test(name, () => withTimeout(Promise.resolve().then(() => fn(res)), ms, `test "${name}"`));
+  };
+}
