@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // wasmq vs zeromq.js benchmark harness (methodology: shared/reference/performance.md §0, §4.1, §4.3, §4.4, §4.6).
 //
-//   npm run bench                         full default run (wasmq vs zeromq.js, 3 rounds, all cells)
+//   npm run bench                         full default run (wasmq vs zeromq.js, 5 rounds, all cells)
 //   node bench/run.mjs --help             flags
 //
 // Every measured socket lives in its own forked process (bench/peer.mjs); control traffic uses the fork IPC
@@ -27,7 +27,7 @@ const HELP = `usage: node bench/run.mjs [flags]        (npm run bench -- [flags]
   --impls A,B        implementations for the two columns (default wasmq,zeromq; env BENCH_IMPLS).
                      names: wasmq | zeromq (aliases zeromq.js, zmqjs). The ratio is A/B (latency B/A).
                      "--impls zeromq,zeromq" validates the harness without wasmq; one name = no ratio.
-  --rounds N         rounds per cell, ABBA-interleaved (default 3; env BENCH_ROUNDS)
+  --rounds N         rounds per cell, ABBA-interleaved (default 5, ~3.5 min on 2 cores; env BENCH_ROUNDS)
   --only X,Y         restrict cells: groups t1|push|pull, l1|req|rep|lat, f1|pub|sub|fan, or cell ids /
                      id prefixes such as t1-16b, t1-64kib, l1-4kib, f1x4-256b (env BENCH_ONLY)
   --quick            smoke run: 1 round (unless --rounds), message counts x0.25 (env BENCH_QUICK=1)
@@ -85,7 +85,7 @@ function parseArgs(argv) {
       default: die(`unknown argument ${argv[i]}\n\n${HELP}`);
     }
   }
-  if (o.rounds === undefined) o.rounds = o.quick ? 1 : 3;
+  if (o.rounds === undefined) o.rounds = o.quick ? 1 : 5;
   if (o.scale === undefined) o.scale = o.quick ? 0.25 : 1;
   if (o.timeout === undefined) o.timeout = 60 * Math.max(1, o.scale);
   for (const k of ["rounds", "scale", "hwm", "subs", "timeout"])
@@ -510,6 +510,28 @@ if (thrCells.length) {
       else row.push(fmtInt(r.value) + (r.partial || ""), fmt1(agg(runs, "mbps").value));
     }
     if (two) row.push(fmtRatioRange(perRoundRatios(results[ci][0], results[ci][1], "rate", false)));
+    out.push(`| ${row.join(" | ")} |`);
+  }
+  out.push("");
+}
+
+if (thrCells.length) {
+  out.push(`T1 CPU per message, µs (\`process.cpuUsage()\`, includes libzmq I/O threads): sender / receiver; receiver GC ms in the timed window`);
+  out.push("");
+  const hdr = ["Cell", ...LABELS.flatMap((l) => [`${l} CPU snd / rcv`, `${l} GC ms`])];
+  out.push(`| ${hdr.join(" | ")} |`);
+  out.push(`|${hdr.map((_, i) => (i < 1 ? "---" : "---:")).join("|")}|`);
+  for (const [c, ci] of thrCells) {
+    const row = [c.id];
+    for (let ii = 0; ii < IMPLS.length; ii++) {
+      const runs = results[ci][ii];
+      if (!runs.some((r) => r && !r.error)) row.push("–", "–");
+      else
+        row.push(
+          `${agg(runs, "txCpuUsPerMsg").value.toFixed(2)} / ${agg(runs, "rxCpuUsPerMsg").value.toFixed(2)}`,
+          fmt1(agg(runs, "rxGcMs").value),
+        );
+    }
     out.push(`| ${row.join(" | ")} |`);
   }
   out.push("");

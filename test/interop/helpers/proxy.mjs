@@ -98,7 +98,10 @@ export class RecordingProxy {
     const p = new Promise((resolve) => {
       waiter = () => {
         const v = check();
-        if (v !== undefined) resolve(v);
+        if (v !== undefined) {
+          this.waiters.delete(waiter);
+          resolve(v);
+        }
       };
       this.waiters.add(waiter);
       waiter();

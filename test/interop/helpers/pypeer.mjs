@@ -101,15 +101,24 @@ export class PyPeer {
   until(check, ms = DEFAULT_TIMEOUT, what = "event") {
     let waiter;
     const p = new Promise((resolve, reject) => {
+      // The waiter removes itself synchronously once settled, so a check with
+      // side effects (recv() consuming a message) can never run twice.
       waiter = () => {
         let v;
         try {
           v = check();
         } catch (err) {
+          this.waiters.delete(waiter);
           return reject(err);
         }
-        if (v !== undefined) return resolve(v);
-        if (this.exited) reject(new Error(`python peer exited while waiting for ${what} ${this.#diag()}`));
+        if (v !== undefined) {
+          this.waiters.delete(waiter);
+          return resolve(v);
+        }
+        if (this.exited) {
+          this.waiters.delete(waiter);
+          reject(new Error(`python peer exited while waiting for ${what} ${this.#diag()}`));
+        }
       };
       this.waiters.add(waiter);
       waiter();

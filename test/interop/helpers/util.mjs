@@ -90,3 +90,50 @@ export function interop(test, { timeout = 15_000 } = {}) {
     test(name, () => withTimeout(Promise.resolve().then(() => fn(res)), ms, `test "${name}"`));
   };
 }
+
+/**
+ * Continuously receives from a socket into a queue, so the socket always has a
+ * pending receive (a bound libzmq socket only attaches new peers while the
+ * application is using it; a subscriber application would be receiving).
+ * The loop ends when the socket is closed.
+ */
+export class Inbox {
+  constructor(sock) {
+    this.queue = [];
+    this.waiters = new Set();
+    this.error = null;
+    const wake = () => {
+      for (const w of [...this.waiters]) w();
+    };
+    (async () => {
+      for (;;) {
+        try {
+          this.queue.push(await sock.receive());
+        } catch (err) {
+          this.error = err;
+          wake();
+          return;
+        }
+        wake();
+      }
+    })();
+  }
+  /** The next received message, bounded by ms. */
+  next(ms = DEFAULT_TIMEOUT, what = "a message") {
+    let waiter;
+    const p = new Promise((resolve, reject) => {
+      waiter = () => {
+        if (this.queue.length) {
+          this.waiters.delete(waiter); // synchronously: never consume twice
+          resolve(this.queue.shift());
+        } else if (this.error) {
+          this.waiters.delete(waiter);
+          reject(this.error);
+        }
+      };
+      this.waiters.add(waiter);
+      waiter();
+    });
+    return withTimeout(p, ms, what).finally(() => this.waiters.delete(waiter));
+  }
+}

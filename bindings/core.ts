@@ -1,0 +1,338 @@
+// Loads the Wasm core once per process and wraps its exports.
+//
+// The core is sans-IO: this module moves bytes in and out of its linear
+// memory, drains its event queue after each call, and arms one timer from
+// its next deadline. It knows nothing about sockets or transports; it hands
+// events to the handlers registered per socket and per pipe.
+import { WASM_BASE64 } from "./wasm-inline.js";
+
+export const enum Ev {
+  PipeOutput = 1,
+  Readable = 2,
+  Writable = 3,
+  Handshake = 4,
+  PipeClose = 5,
+  PipePause = 6,
+  PipeResume = 7,
+  PipeConnect = 8,
+  PipeReleased = 9,
+  PipeDropped = 10,
+}
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  init(seed: number): void;
+  input_reserve(n: number): number;
+  socket_open(type: number): number;
+  socket_close(h: number): number;
+  socket_set(h: number, opt: number, v: number): number;
+  socket_set_bytes(h: number, opt: number, n: number): number;
+  socket_send(h: number, nframes: number): number;
+  socket_recv(h: number): number;
+  socket_poll(h: number): number;
+  recv_desc_ptr(): number;
+  pipe_open(sh: number, outbound: number): number;
+  pipe_start(h: number, now: number): number;
+  pipe_input(h: number, n: number, now: number): number;
+  pipe_out_ptr(h: number): number;
+  pipe_out_len(h: number): number;
+  pipe_out_consumed(h: number): void;
+  pipe_closed(h: number, now: number): void;
+  pipe_connect_failed(h: number, now: number): void;
+  pipe_destroy(h: number): void;
+  pipe_reason(h: number): number;
+  tick(now: number): number;
+  next_deadline(): number;
+  events_ptr(): number;
+  events_len(): number;
+  events_clear(): void;
+}
+
+/** What a socket wants to hear from the core. */
+export interface SocketSink {
+  onReadable(): void;
+  onWritable(): void;
+}
+
+/** What a pipe's transport wants to hear from the core. */
+export interface PipeSink {
+  onOutput(): void;
+  onHandshake(peerType: number): void;
+  onClose(reason: number): void;
+  onPause(): void;
+  onResume(): void;
+  onConnect(): void;
+  onReleased(): void;
+}
+
+export type Frame = Buffer | Uint8Array | string;
+
+const textEncoder = new TextEncoder();
+
+function decodeBase64(s: string): Uint8Array {
+  if (typeof Buffer !== "undefined") return Buffer.from(s, "base64");
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+const now: () => number =
+  typeof performance !== "undefined" ? () => performance.now() : () => Date.now();
+
+export class Core {
+  private x: Exports;
+  private u8: Uint8Array;
+  private u32: Uint32Array;
+  private i32: Int32Array;
+  private sockets = new Map<number, SocketSink>();
+  private pipes = new Map<number, PipeSink>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private timerAt = Infinity;
+  private draining = false;
+
+  constructor(seed: number) {
+    const module = new WebAssembly.Module(decodeBase64(WASM_BASE64) as BufferSource);
+    const instance = new WebAssembly.Instance(module, {
+      env: {
+        abort(_msg: number, _file: number, line: number, col: number) {
+          throw new Error(`wasmq core aborted at ${line}:${col}`);
+        },
+      },
+    });
+    this.x = instance.exports as unknown as Exports;
+    this.u8 = new Uint8Array(this.x.memory.buffer);
+    this.u32 = new Uint32Array(this.x.memory.buffer);
+    this.i32 = new Int32Array(this.x.memory.buffer);
+    this.x.init(seed >>> 0);
+  }
+
+  // Views are re-derived whenever the memory has grown (growth detaches them).
+  private views(): Uint8Array {
+    if (this.u8.byteLength === 0 || this.u8.buffer !== this.x.memory.buffer) {
+      const b = this.x.memory.buffer;
+      this.u8 = new Uint8Array(b);
+      this.u32 = new Uint32Array(b);
+      this.i32 = new Int32Array(b);
+    }
+    return this.u8;
+  }
+
+  get memoryBytes(): number { return this.x.memory.buffer.byteLength; }
+
+  // ---- sockets ----
+
+  openSocket(type: number, sink: SocketSink): number {
+    const h = this.x.socket_open(type);
+    if (h < 0) throw new Error(`unknown socket type ${type}`);
+    this.sockets.set(h, sink);
+    return h;
+  }
+
+  closeSocket(h: number): void {
+    this.x.socket_close(h);
+    this.sockets.delete(h);
+    this.drain();
+  }
+
+  setOption(h: number, opt: number, v: number): number {
+    return this.x.socket_set(h, opt, v);
+  }
+
+  setBytesOption(h: number, opt: number, value: Frame): number {
+    this.writeInput([value]);
+    const n = frameLength(value);
+    const rc = this.x.socket_set_bytes(h, opt, n);
+    this.drain();
+    return rc;
+  }
+
+  poll(h: number): number { return this.x.socket_poll(h); }
+
+  /** Returns 0 or a negative errno. */
+  send(h: number, frames: Frame[]): number {
+    this.writeInput(frames, true);
+    const rc = this.x.socket_send(h, frames.length);
+    this.drain();
+    return rc;
+  }
+
+  /** Frames of the next message, or a negative errno. */
+  recv(h: number): Buffer[] | number {
+    const n = this.x.socket_recv(h);
+    if (n < 0) { this.drain(); return n; }
+    const u8 = this.views();
+    const u32 = this.u32;
+    let d = this.x.recv_desc_ptr() >>> 2;
+    const frames = new Array<Buffer>(n);
+    for (let i = 0; i < n; i++) {
+      const ptr = u32[d++];
+      const len = u32[d++];
+      const f = Buffer.allocUnsafe(len);
+      f.set(u8.subarray(ptr, ptr + len));
+      frames[i] = f;
+    }
+    this.drain();
+    return frames;
+  }
+
+  // Writes frames into the input region; with `prefixed`, as [len u32][bytes]...
+  private writeInput(frames: Frame[], prefixed = false): void {
+    let total = 0;
+    for (let i = 0; i < frames.length; i++) total += frameLength(frames[i]) + (prefixed ? 4 : 0);
+    const base = this.x.input_reserve(total);
+    const u8 = this.views();
+    let at = base;
+    for (let i = 0; i < frames.length; i++) {
+      const f = frames[i];
+      if (typeof f === "string") {
+        if (prefixed) {
+          const n = textEncoder.encodeInto(f, u8.subarray(at + 4)).written!;
+          writeU32LE(u8, at, n);
+          at += 4 + n;
+        } else {
+          at += textEncoder.encodeInto(f, u8.subarray(at)).written!;
+        }
+      } else {
+        if (prefixed) { writeU32LE(u8, at, f.length); at += 4; }
+        u8.set(f, at);
+        at += f.length;
+      }
+    }
+  }
+
+  // ---- pipes ----
+
+  openPipe(socket: number, outbound: boolean, sink: PipeSink): number {
+    const h = this.x.pipe_open(socket, outbound ? 1 : 0);
+    if (h < 0) throw new Error("socket is closed");
+    this.pipes.set(h, sink);
+    return h;
+  }
+
+  startPipe(h: number): void {
+    this.x.pipe_start(h, now());
+    this.drain();
+  }
+
+  input(h: number, chunk: Uint8Array): void {
+    const base = this.x.input_reserve(chunk.length);
+    this.views().set(chunk, base);
+    this.x.pipe_input(h, chunk.length, now());
+    this.drain();
+  }
+
+  /** Copies out the pipe's pending wire bytes (null if none). */
+  takeOutput(h: number): Buffer | null {
+    const len = this.x.pipe_out_len(h);
+    if (len === 0) return null;
+    const ptr = this.x.pipe_out_ptr(h);
+    const u8 = this.views();
+    const out = Buffer.allocUnsafe(len);
+    out.set(u8.subarray(ptr, ptr + len));
+    this.x.pipe_out_consumed(h);
+    this.drain();
+    return out;
+  }
+
+  pipeClosed(h: number): void {
+    this.x.pipe_closed(h, now());
+    this.drain();
+  }
+
+  connectFailed(h: number): void {
+    this.x.pipe_connect_failed(h, now());
+    this.drain();
+  }
+
+  destroyPipe(h: number): void {
+    this.x.pipe_destroy(h);
+    this.drain();
+  }
+
+  // ---- events and time ----
+
+  /** Delivers queued core events to their sinks, until none are left. */
+  drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (;;) {
+        const n = this.x.events_len();
+        if (n === 0) break;
+        this.views();
+        const start = this.x.events_ptr() >>> 2;
+        const batch = this.i32.slice(start, start + n * 4);
+        this.x.events_clear();
+        for (let i = 0; i < batch.length; i += 4) this.dispatch(batch[i], batch[i + 1], batch[i + 2]);
+      }
+    } finally {
+      this.draining = false;
+    }
+    this.arm();
+  }
+
+  private dispatch(kind: number, h: number, a: number): void {
+    if (kind === Ev.Readable || kind === Ev.Writable) {
+      const s = this.sockets.get(h);
+      if (!s) return;
+      if (kind === Ev.Readable) s.onReadable(); else s.onWritable();
+      return;
+    }
+    const p = this.pipes.get(h);
+    if (!p) return;
+    switch (kind) {
+      case Ev.PipeOutput: p.onOutput(); break;
+      case Ev.Handshake: p.onHandshake(a); break;
+      case Ev.PipeClose: p.onClose(a); break;
+      case Ev.PipePause: p.onPause(); break;
+      case Ev.PipeResume: p.onResume(); break;
+      case Ev.PipeConnect: p.onConnect(); break;
+      case Ev.PipeReleased: this.pipes.delete(h); p.onReleased(); break;
+    }
+  }
+
+  // One host timer per core, armed for the core's earliest deadline.
+  private arm(): void {
+    const at = this.x.next_deadline();
+    if (at >= this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    if (at === Infinity) { this.timer = null; return; }
+    this.timer = setTimeout(this.onTimer, Math.max(0, Math.ceil(at - now())));
+    const t = this.timer as { unref?: () => void };
+    if (t.unref) t.unref();
+  }
+
+  private onTimer = (): void => {
+    this.timer = null;
+    this.timerAt = Infinity;
+    this.x.tick(now());
+    this.drain();
+  };
+}
+
+// Length prefixes are unaligned, so they are written bytewise.
+function writeU32LE(u8: Uint8Array, at: number, v: number): void {
+  u8[at] = v & 0xff;
+  u8[at + 1] = (v >>> 8) & 0xff;
+  u8[at + 2] = (v >>> 16) & 0xff;
+  u8[at + 3] = v >>> 24;
+}
+
+export function frameLength(f: Frame): number {
+  return typeof f === "string" ? utf8Length(f) : f.length;
+}
+
+function utf8Length(s: string): number {
+  if (typeof Buffer !== "undefined") return Buffer.byteLength(s, "utf8");
+  return textEncoder.encode(s).length;
+}
+
+let shared: Core | null = null;
+
+/** The process-wide core (like a zmq context). */
+export function core(): Core {
+  if (!shared) shared = new Core((Math.random() * 0xffffffff) >>> 0);
+  return shared;
+}

@@ -1,0 +1,2 @@
+// wasmq: brokerless messaging from one WebAssembly protocol core.
+export * as zmq from "./zmq/index.js";

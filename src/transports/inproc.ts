@@ -1,0 +1,103 @@
+// inproc://name: two sockets in one process, joined by a pair of in-memory
+// connections. Bytes still pass through the core (one wire format for all
+// transports); a connect made before the bind waits for it, as in libzmq.
+import type { Transport, Listener, Conn, Dialing } from "./transport.js";
+
+type Accept = (c: Conn, remote: string) => void;
+
+const bound = new Map<string, Accept>();
+const waiting = new Map<string, Array<() => void>>();
+
+class InprocConn implements Conn {
+  peer!: InprocConn;
+  ondata: (b: Buffer) => void = () => {};
+  onclose: () => void = () => {};
+  ondrain: () => void = () => {};
+  private inbox: Buffer[] = [];
+  private paused = false;
+  private scheduled = false;
+  private ended = false;
+  private closed = false;
+
+  write(b: Uint8Array): boolean {
+    if (this.ended) return true;
+    this.peer.receive(Buffer.isBuffer(b) ? b : Buffer.from(b));
+    return true;
+  }
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.peer.receiveEnd();
+    this.finish();
+  }
+  pause(): void { this.paused = true; }
+  resume(): void { this.paused = false; this.schedule(); }
+
+  private peerEnded = false;
+  receive(b: Buffer): void { this.inbox.push(b); this.schedule(); }
+  receiveEnd(): void { this.peerEnded = true; this.schedule(); }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => this.pump());
+  }
+  private pump(): void {
+    this.scheduled = false;
+    while (!this.paused && this.inbox.length) this.ondata(this.inbox.shift()!);
+    if (!this.paused && this.peerEnded && this.inbox.length === 0) {
+      if (!this.ended) { this.ended = true; this.peer.receiveEnd(); }
+      this.finish();
+    }
+  }
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    queueMicrotask(() => this.onclose());
+  }
+}
+
+function pair(): [InprocConn, InprocConn] {
+  const a = new InprocConn();
+  const b = new InprocConn();
+  a.peer = b;
+  b.peer = a;
+  return [a, b];
+}
+
+export const inproc: Transport = {
+  listen(address, accept): Promise<Listener> {
+    if (bound.has(address)) {
+      const err = new Error(`Address already in use: ${address}`) as Error & { code: string; address: string };
+      err.code = "EADDRINUSE";
+      err.address = address;
+      return Promise.reject(err);
+    }
+    bound.set(address, accept);
+    const w = waiting.get(address);
+    if (w) { waiting.delete(address); for (const go of w) go(); }
+    return Promise.resolve({
+      endpoint: address,
+      close: () => { if (bound.get(address) === accept) bound.delete(address); return Promise.resolve(); },
+    });
+  },
+
+  connect(address, open): Dialing {
+    let cancelled = false;
+    const go = () => {
+      if (cancelled) return;
+      const accept = bound.get(address);
+      if (!accept) { wait(); return; }
+      const [mine, theirs] = pair();
+      open(mine);
+      accept(theirs, address);
+    };
+    const wait = () => {
+      let w = waiting.get(address);
+      if (!w) waiting.set(address, (w = []));
+      w.push(go);
+    };
+    queueMicrotask(go);
+    return { cancel: () => { cancelled = true; } };
+  },
+};

@@ -1,0 +1,62 @@
+// tcp://host:port. Binding to `*` means every IPv4 interface; port 0 or `*`
+// picks a free port, reported back through the listener's endpoint.
+import * as net from "node:net";
+import { StreamConn } from "./stream.js";
+import type { Transport, Listener, Conn, Dialing } from "./transport.js";
+
+function parse(address: string): { host: string; port: number } {
+  const rest = address.slice("tcp://".length);
+  const i = rest.lastIndexOf(":");
+  if (i < 0) throw invalid(address);
+  let host = rest.slice(0, i);
+  const portText = rest.slice(i + 1);
+  const port = portText === "*" ? 0 : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalid(address);
+  if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
+  // libzmq accepts "interface;host" forms for connect; only the host matters here.
+  const semi = host.indexOf(";");
+  if (semi >= 0) host = host.slice(semi + 1);
+  return { host, port };
+}
+
+function invalid(address: string): Error {
+  const err = new Error(`Invalid argument: ${address}`) as Error & { code: string; address: string };
+  err.code = "EINVAL";
+  err.address = address;
+  return err;
+}
+
+function formatHost(h: string): string { return h.includes(":") ? `[${h}]` : h; }
+
+export const tcp: Transport = {
+  listen(address, accept): Promise<Listener> {
+    const { host, port } = parse(address);
+    const bindHost = host === "*" ? "0.0.0.0" : host;
+    return new Promise((resolve, reject) => {
+      const server = net.createServer({ noDelay: true }, (s) => {
+        s.setNoDelay(true);
+        accept(new StreamConn(s), `tcp://${formatHost(s.remoteAddress ?? "")}:${s.remotePort}`);
+      });
+      server.once("error", reject);
+      server.listen({ host: bindHost, port, exclusive: true }, () => {
+        server.removeListener("error", reject);
+        server.on("error", () => {});
+        const a = server.address() as net.AddressInfo;
+        resolve({
+          endpoint: `tcp://${formatHost(a.address)}:${a.port}`,
+          close: () => new Promise<void>((r) => server.close(() => r())),
+        });
+      });
+    });
+  },
+
+  connect(address, open: (c: Conn) => void, fail): Dialing {
+    const { host, port } = parse(address);
+    if (host === "*" || port === 0) throw invalid(address);
+    const s = net.connect({ host, port, noDelay: true });
+    let settled = false;
+    s.once("connect", () => { settled = true; open(new StreamConn(s)); });
+    s.once("error", (err) => { if (!settled) { settled = true; s.destroy(); fail(err); } });
+    return { cancel: () => { if (!settled) { settled = true; s.destroy(); } } };
+  },
+};

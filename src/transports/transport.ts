@@ -1,0 +1,48 @@
+// The contract every transport adapter fulfils: open/accept, write, close,
+// and "bytes arrived". Adapters know nothing about ZMTP; the core does that.
+
+export interface Conn {
+  /** Queues bytes; false means wait for `ondrain` before writing more. */
+  write(b: Uint8Array): boolean;
+  /** Closes after queued bytes are written. */
+  end(): void;
+  pause(): void;
+  resume(): void;
+  ondata: (b: Buffer) => void;
+  onclose: () => void;
+  ondrain: () => void;
+}
+
+export interface Listener {
+  /** The resolved endpoint, e.g. tcp://127.0.0.1:41234. */
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+export interface Dialing {
+  cancel(): void;
+}
+
+export interface Transport {
+  listen(address: string, accept: (c: Conn, remote: string) => void): Promise<Listener>;
+  connect(address: string, open: (c: Conn) => void, fail: (err: Error) => void): Dialing;
+}
+
+const registry = new Map<string, Transport>();
+
+export function registerTransport(scheme: string, t: Transport): void {
+  registry.set(scheme, t);
+}
+
+export function transportFor(address: string): Transport {
+  const i = address.indexOf("://");
+  const scheme = i > 0 ? address.slice(0, i) : "";
+  const t = registry.get(scheme);
+  if (!t) {
+    const err = new Error(`Protocol not supported: ${address}`) as Error & { code: string; address: string };
+    err.code = "EPROTONOSUPPORT";
+    err.address = address;
+    throw err;
+  }
+  return t;
+}

@@ -1,0 +1,33 @@
+// Errors with the stable `code` strings zeromq.js users match on.
+import { errnoCodes } from "../../bindings/codes.js";
+
+export interface ZmqError extends Error {
+  code: string;
+  errno?: number;
+  address?: string;
+}
+
+export function zmqError(code: string, message: string, extra?: { errno?: number; address?: string }): ZmqError {
+  const e = new Error(message) as ZmqError;
+  e.code = code;
+  if (extra?.errno !== undefined) e.errno = extra.errno;
+  if (extra?.address !== undefined) e.address = extra.address;
+  return e;
+}
+
+const messages: Record<string, string> = {
+  EAGAIN: "Resource temporarily unavailable",
+  EFSM: "Operation cannot be accomplished in current state",
+  EHOSTUNREACH: "Host unreachable",
+  ENOTSUP: "Operation not supported",
+  EINVAL: "Invalid argument",
+  EBADF: "Socket is closed",
+  EMSGSIZE: "Message too long",
+};
+
+/** An error for a negative result from the core. */
+export function fromErrno(rc: number): ZmqError {
+  const errno = -rc;
+  const code = errnoCodes[errno] ?? "EUNKNOWN";
+  return zmqError(code, messages[code] ?? code, { errno });
+}

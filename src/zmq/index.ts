@@ -1,0 +1,108 @@
+// wasmq/zmq: the zeromq.js v6 socket classes over the Wasm ZMTP core.
+// Each class is a thin shell: its protocol lives in assembly/roles/.
+import { Socket } from "./socket.js";
+import { Opt } from "./options.js";
+
+export { Socket } from "./socket.js";
+export type { Message, MessageLike } from "./socket.js";
+export { Observer } from "./observer.js";
+export type { SocketEvent, EventType, EventError } from "./observer.js";
+export type { ZmqError } from "./errors.js";
+
+// Socket type numbers in the core (assembly/wire.ts).
+const enum T { Pair = 0, Pub = 1, Sub = 2, Req = 3, Rep = 4, Dealer = 5, Router = 6, Pull = 7, Push = 8, XPub = 9, XSub = 10 }
+
+type Options<S> = Partial<Omit<{ [K in keyof S as S[K] extends Function ? never : K]: S[K] }, "events" | "closed" | "readable" | "writable" | "lastEndpoint" | "type" | "handle" | "pipes">>;
+
+export class Pair extends Socket {
+  constructor(options?: Options<Pair>) { super(T.Pair, options); }
+}
+
+export class Publisher extends Socket {
+  constructor(options?: Options<Publisher>) { super(T.Pub, options); }
+}
+
+export class Subscriber extends Socket {
+  constructor(options?: Options<Subscriber>) { super(T.Sub, options); }
+
+  /** Subscribes to topics (byte prefixes); no arguments subscribes to everything. */
+  subscribe(...topics: Array<Buffer | string>): void {
+    if (topics.length === 0) topics = [""];
+    for (const t of topics) this.setCoreBytes(Opt.Subscribe, t);
+  }
+
+  unsubscribe(...topics: Array<Buffer | string>): void {
+    if (topics.length === 0) topics = [""];
+    for (const t of topics) this.setCoreBytes(Opt.Unsubscribe, t);
+  }
+}
+
+export class XPublisher extends Socket {
+  private _verbosity: null | "allSubs" | "allSubsUnsubs" = null;
+  private _manual = false;
+  constructor(options?: Options<XPublisher>) { super(T.XPub, options); }
+
+  /** null: report only the first subscription of a topic; "allSubs": every one; "allSubsUnsubs": also every cancel. */
+  get verbosity(): null | "allSubs" | "allSubsUnsubs" { return this._verbosity; }
+  set verbosity(v: null | "allSubs" | "allSubsUnsubs") {
+    this.setCore(Opt.XpubVerbosity, v === "allSubs" ? 1 : v === "allSubsUnsubs" ? 2 : 0);
+    this._verbosity = v;
+  }
+  /** In manual mode, subscriptions take effect only through subscribe()/unsubscribe(). */
+  get manual(): boolean { return this._manual; }
+  set manual(v: boolean) { this.setCore(Opt.XpubManual, v ? 1 : 0); this._manual = !!v; }
+
+  /** Manual mode: subscribe the peer whose subscription was received last. */
+  subscribe(...topics: Array<Buffer | string>): void {
+    for (const t of topics.length ? topics : [""]) this.setCoreBytes(Opt.Subscribe, t);
+  }
+  unsubscribe(...topics: Array<Buffer | string>): void {
+    for (const t of topics.length ? topics : [""]) this.setCoreBytes(Opt.Unsubscribe, t);
+  }
+}
+
+export class XSubscriber extends Socket {
+  constructor(options?: Options<XSubscriber>) { super(T.XSub, options); }
+}
+
+export class Request extends Socket {
+  private _correlate = false;
+  private _relaxed = false;
+  constructor(options?: Options<Request>) { super(T.Req, options); }
+
+  /** Match replies to requests with a request-id frame. */
+  get correlate(): boolean { return this._correlate; }
+  set correlate(v: boolean) { this.setCore(Opt.ReqCorrelate, v ? 1 : 0); this._correlate = !!v; }
+  /** Allow a new request before the previous reply arrived. */
+  get relaxed(): boolean { return this._relaxed; }
+  set relaxed(v: boolean) { this.setCore(Opt.ReqRelaxed, v ? 1 : 0); this._relaxed = !!v; }
+}
+
+export class Reply extends Socket {
+  constructor(options?: Options<Reply>) { super(T.Rep, options); }
+}
+
+export class Dealer extends Socket {
+  constructor(options?: Options<Dealer>) { super(T.Dealer, options); }
+}
+
+export class Router extends Socket {
+  private _mandatory = false;
+  private _handover = false;
+  constructor(options?: Options<Router>) { super(T.Router, options); }
+
+  /** Fail with EHOSTUNREACH (unknown peer) or EAGAIN (full) instead of dropping. */
+  get mandatory(): boolean { return this._mandatory; }
+  set mandatory(v: boolean) { this.setCore(Opt.RouterMandatory, v ? 1 : 0); this._mandatory = !!v; }
+  /** A new peer with a known routing id takes over from the old one. */
+  get handover(): boolean { return this._handover; }
+  set handover(v: boolean) { this.setCore(Opt.RouterHandover, v ? 1 : 0); this._handover = !!v; }
+}
+
+export class Pull extends Socket {
+  constructor(options?: Options<Pull>) { super(T.Pull, options); }
+}
+
+export class Push extends Socket {
+  constructor(options?: Options<Push>) { super(T.Push, options); }
+}

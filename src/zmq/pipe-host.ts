@@ -1,0 +1,117 @@
+// The host side of one core pipe: binds it to a transport connection,
+// flushes its output once per event-loop turn, applies back-pressure, and
+// turns the core's pipe events into socket events.
+import { core, type PipeSink } from "../../bindings/core.js";
+import { reasonCodes, isProtocolError, Reason } from "../../bindings/codes.js";
+import type { Conn, Listener } from "../transports/index.js";
+import type { Socket } from "./socket.js";
+import type { EventError } from "./observer.js";
+
+// Pipes with output waiting, flushed together on the next turn: one write
+// per pipe per turn however many messages were sent.
+let dirty: PipeHost[] = [];
+let scheduled = false;
+const later: (f: () => void) => void =
+  typeof setImmediate === "function" ? (f) => { setImmediate(f); } : (f) => { setTimeout(f, 0); };
+
+function flushAll(): void {
+  scheduled = false;
+  const list = dirty;
+  dirty = [];
+  for (let i = 0; i < list.length; i++) list[i].flush();
+}
+
+function reasonError(r: number): EventError {
+  const code = reasonCodes[r] ?? "EPROTO";
+  return Object.assign(new Error(code), { code });
+}
+
+export class PipeHost implements PipeSink {
+  readonly h: number;
+  conn: Conn | null = null;
+  private blocked = false;
+  private queued = false;
+  private handshaken = false;
+  private closeReason = 0;
+
+  constructor(
+    readonly sock: Socket,
+    readonly address: string,
+    readonly outbound: boolean,
+    private redial: (() => void) | null,
+    readonly listener: Listener | null = null,
+  ) {
+    this.h = core().openPipe(sock.handle, outbound, this);
+    sock.pipes.add(this);
+  }
+
+  attach(conn: Conn): void {
+    this.conn = conn;
+    this.blocked = false;
+    this.handshaken = false;
+    this.closeReason = 0;
+    conn.ondata = (b) => core().input(this.h, b);
+    conn.ondrain = () => { this.blocked = false; this.flush(); };
+    conn.onclose = () => this.transportClosed(conn);
+    core().startPipe(this.h);
+  }
+
+  flush(): void {
+    this.queued = false;
+    const c = this.conn;
+    if (!c || this.blocked) return;
+    const b = core().takeOutput(this.h);
+    if (b && !c.write(b)) this.blocked = true;
+  }
+
+  connectFailed(): void { core().connectFailed(this.h); }
+
+  /** disconnect()/unbind(): forget this pipe. */
+  destroy(): void {
+    this.flush();
+    core().destroyPipe(this.h);
+  }
+
+  private transportClosed(conn: Conn): void {
+    if (this.conn !== conn) return;
+    this.conn = null;
+    this.blocked = false;
+    core().pipeClosed(this.h);
+    const r = this.closeReason;
+    this.sock.events.emit({
+      type: "disconnect",
+      address: this.address,
+      ...(r && r !== Reason.PeerClosed && r !== Reason.ClosedBySocket ? { error: reasonError(r) } : {}),
+    });
+  }
+
+  // ---- core events ----
+
+  onOutput(): void {
+    if (this.queued) return;
+    this.queued = true;
+    dirty.push(this);
+    if (!scheduled) { scheduled = true; later(flushAll); }
+  }
+
+  onHandshake(): void {
+    this.handshaken = true;
+    this.sock.events.emit({ type: "handshake", address: this.address });
+  }
+
+  onClose(reason: number): void {
+    this.closeReason = reason;
+    // Send what is queued (an ERROR command, say), then end the connection.
+    this.flush();
+    this.conn?.end();
+    if (!this.handshaken && reason !== Reason.ClosedBySocket) {
+      const type = isProtocolError(reason) ? "handshake:error:protocol" : "handshake:error:other";
+      this.sock.events.emit({ type, address: this.address, error: reasonError(reason) });
+    }
+  }
+
+  onPause(): void { this.conn?.pause(); }
+  onResume(): void { this.conn?.resume(); }
+  onConnect(): void { this.redial?.(); }
+  onReleased(): void { this.sock.pipes.delete(this); }
+}
