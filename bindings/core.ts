@@ -77,8 +77,15 @@ function decodeBase64(s: string): Uint8Array {
   return out;
 }
 
-const now: () => number =
+const realClock: () => number =
   typeof performance !== "undefined" ? () => performance.now() : () => Date.now();
+
+export interface CoreOptions {
+  /** Milliseconds, monotonic. Tests pass a manual clock. */
+  clock?: () => number;
+  /** Tests drive time themselves: no host timer is armed. */
+  manualTimers?: boolean;
+}
 
 export class Core {
   private x: Exports;
@@ -91,7 +98,12 @@ export class Core {
   private timerAt = Infinity;
   private draining = false;
 
-  constructor(seed: number) {
+  private now: () => number;
+  private manualTimers: boolean;
+
+  constructor(seed: number, options: CoreOptions = {}) {
+    this.now = options.clock ?? realClock;
+    this.manualTimers = options.manualTimers ?? false;
     const module = new WebAssembly.Module(decodeBase64(WASM_BASE64) as BufferSource);
     const instance = new WebAssembly.Instance(module, {
       env: {
@@ -211,14 +223,14 @@ export class Core {
   }
 
   startPipe(h: number): void {
-    this.x.pipe_start(h, now());
+    this.x.pipe_start(h, this.now());
     this.drain();
   }
 
   input(h: number, chunk: Uint8Array): void {
     const base = this.x.input_reserve(chunk.length);
     this.views().set(chunk, base);
-    this.x.pipe_input(h, chunk.length, now());
+    this.x.pipe_input(h, chunk.length, this.now());
     this.drain();
   }
 
@@ -236,12 +248,12 @@ export class Core {
   }
 
   pipeClosed(h: number): void {
-    this.x.pipe_closed(h, now());
+    this.x.pipe_closed(h, this.now());
     this.drain();
   }
 
   connectFailed(h: number): void {
-    this.x.pipe_connect_failed(h, now());
+    this.x.pipe_connect_failed(h, this.now());
     this.drain();
   }
 
@@ -294,12 +306,13 @@ export class Core {
 
   // One host timer per core, armed for the core's earliest deadline.
   private arm(): void {
+    if (this.manualTimers) return;
     const at = this.x.next_deadline();
     if (at >= this.timerAt) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = at;
     if (at === Infinity) { this.timer = null; return; }
-    this.timer = setTimeout(this.onTimer, Math.max(0, Math.ceil(at - now())));
+    this.timer = setTimeout(this.onTimer, Math.max(0, Math.ceil(at - this.now())));
     const t = this.timer as { unref?: () => void };
     if (t.unref) t.unref();
   }
@@ -307,9 +320,17 @@ export class Core {
   private onTimer = (): void => {
     this.timer = null;
     this.timerAt = Infinity;
-    this.x.tick(now());
-    this.drain();
+    this.tick();
   };
+
+  /** Runs the timers due now; returns the next deadline (ms, Infinity if none). */
+  tick(): number {
+    const next = this.x.tick(this.now());
+    this.drain();
+    return next;
+  }
+
+  get nextDeadline(): number { return this.x.next_deadline(); }
 }
 
 // Length prefixes are unaligned, so they are written bytewise.
