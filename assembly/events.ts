@@ -5,7 +5,7 @@
 //   +--------+--------+--------+--------+
 import { Bytes } from "./bytes";
 
-export const EV_PIPE_OUTPUT: i32 = 1;    // pipe has bytes to flush (edge: empty → non-empty)
+export const EV_PIPE_OUTPUT: i32 = 1;    // pipe has bytes to flush (edge: empty → non-empty); a = 1: flush now
 export const EV_READABLE: i32 = 2;       // socket has a message (edge)
 export const EV_WRITABLE: i32 = 3;       // socket may accept a send again (after EAGAIN)
 export const EV_HANDSHAKE: i32 = 4;      // pipe completed its handshake; a = peer socket type

@@ -47,6 +47,13 @@ const NULL_MECHANISM = memory.data<u8>([
 
 // Command bodies are small; this caps what a peer can make us buffer.
 const COMMAND_MAX: u32 = 65536 + 64;
+// Output worth writing now rather than at the end of the host's turn: a
+// batch this large gains nothing by waiting (libzmq's out_batch_size idea).
+const FLUSH_BYTES: u32 = 65536;
+
+// Bytes waiting in `out` beyond which the pipe counts as full.
+const OUT_BYTES_MAX: u32 = 4 << 20;
+
 // A data frame's first allocation; larger frames grow as their bytes arrive,
 // so a header that claims 4 GiB and then goes silent costs nothing.
 const FRAME_FIRST_CHUNK: u32 = 65536;
@@ -90,6 +97,7 @@ export class Pipe {
   outMsgs: i32 = 0;
   pendingMsgs: i32 = 0;
   outSignalled: bool = false;
+  urgentSignalled: bool = false;
 
   // Input queue (complete messages), fair-queued by the socket.
   inq: MsgQueue = new MsgQueue();
@@ -123,6 +131,7 @@ export class Pipe {
     this.out.len = 0;
     this.outMsgs = 0;
     this.outSignalled = false;
+    this.urgentSignalled = false;
     this.connected = true;
     this.transportGone = false;
     this.state = ST_GREETING;
@@ -356,9 +365,11 @@ export class Pipe {
 
   // ---- output ----
 
+  // Full at the high-water mark (messages), or when the transport has
+  // stopped taking bytes and a few MiB are already waiting here.
   @inline get full(): bool {
     let hwm = this.sock.opts.sndhwm;
-    return hwm > 0 && this.outMsgs + this.pendingMsgs >= hwm;
+    return (hwm > 0 && this.outMsgs + this.pendingMsgs >= hwm) || this.out.len >= OUT_BYTES_MAX;
   }
 
   // Where the next message's frames go.
@@ -392,8 +403,18 @@ export class Pipe {
 
   // A whole message was written with writeFrame(s).
   endMessage(): void {
-    if (this.active) { this.outMsgs++; this.signalOutput(); }
-    else this.pendingMsgs++;
+    if (!this.active) { this.pendingMsgs++; return; }
+    this.outMsgs++;
+    this.signalOutput();
+    // A big batch, or half the high-water mark, asks for a write now, so a
+    // sender that never yields still streams instead of filling up.
+    if (!this.urgentSignalled && this.connected) {
+      let hwm = this.sock.opts.sndhwm;
+      if (this.out.len >= FLUSH_BYTES || (hwm > 0 && this.outMsgs >= (hwm + 1) >> 1)) {
+        this.urgentSignalled = true;
+        emit(EV_PIPE_OUTPUT, this.handle, 1, 0);
+      }
+    }
   }
 
   // SUB/XSUB → publisher: 3.1 peers get a command, 3.0 peers a message (wire.md A8).
@@ -425,6 +446,7 @@ export class Pipe {
     this.out.clear();
     this.outMsgs = 0;
     this.outSignalled = false;
+    this.urgentSignalled = false;
     if (wasFull || this.sock.wantWritable) this.sock.signalWritable();
   }
 

@@ -56,7 +56,8 @@ export interface SocketSink {
 
 /** What a pipe's transport wants to hear from the core. */
 export interface PipeSink {
-  onOutput(): void;
+  /** urgent: enough is queued that waiting for the end of the turn gains nothing. */
+  onOutput(urgent: boolean): void;
   onHandshake(peerType: number): void;
   onClose(reason: number): void;
   onPause(): void;
@@ -294,7 +295,7 @@ export class Core {
     const p = this.pipes.get(h);
     if (!p) return;
     switch (kind) {
-      case Ev.PipeOutput: p.onOutput(); break;
+      case Ev.PipeOutput: p.onOutput(a === 1); break;
       case Ev.Handshake: p.onHandshake(a); break;
       case Ev.PipeClose: p.onClose(a); break;
       case Ev.PipePause: p.onPause(); break;

@@ -2,6 +2,8 @@
 import type { Socket as NetSocket } from "node:net";
 import type { Conn } from "./transport.js";
 
+const WRITE_BUFFER_LIMIT = 1 << 20;
+
 export class StreamConn implements Conn {
   ondata: (b: Buffer) => void = () => {};
   onclose: () => void = () => {};
@@ -15,7 +17,13 @@ export class StreamConn implements Conn {
     s.on("error", () => {});
   }
 
-  write(b: Uint8Array): boolean { return this.s.write(b); }
+  // Node buffers what the kernel does not take yet. Let that grow to a
+  // bounded size before reporting back-pressure, so a sender that never
+  // yields keeps streaming; past it the core's high-water mark applies.
+  write(b: Uint8Array): boolean {
+    this.s.write(b);
+    return this.s.writableLength < WRITE_BUFFER_LIMIT;
+  }
   end(): void { this.s.end(); this.s.destroySoon(); }
   pause(): void { this.s.pause(); }
   resume(): void { this.s.resume(); }

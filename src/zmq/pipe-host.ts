@@ -18,7 +18,7 @@ function flushAll(): void {
   scheduled = false;
   const list = dirty;
   dirty = [];
-  for (let i = 0; i < list.length; i++) list[i].flush();
+  for (let i = 0; i < list.length; i++) { list[i].queued = false; list[i].flush(); }
 }
 
 function reasonError(r: number): EventError {
@@ -30,7 +30,7 @@ export class PipeHost implements PipeSink {
   readonly h: number;
   conn: Conn | null = null;
   private blocked = false;
-  private queued = false;
+  /** @internal in the dirty list */ queued = false;
   private handshaken = false;
   private closeReason = 0;
 
@@ -57,7 +57,6 @@ export class PipeHost implements PipeSink {
   }
 
   flush(): void {
-    this.queued = false;
     const c = this.conn;
     if (!c || this.blocked) return;
     const b = core().takeOutput(this.h);
@@ -87,7 +86,8 @@ export class PipeHost implements PipeSink {
 
   // ---- core events ----
 
-  onOutput(): void {
+  onOutput(urgent: boolean): void {
+    if (urgent) { this.flush(); return; }
     if (this.queued) return;
     this.queued = true;
     dirty.push(this);

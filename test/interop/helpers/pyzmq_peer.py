@@ -44,7 +44,6 @@ Output: one JSON object per line on stdout:
 """
 
 import base64
-import errno
 import hashlib
 import json
 import os
