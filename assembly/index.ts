@@ -18,6 +18,7 @@ import { Pipe } from "./pipe";
 import { seed } from "./random";
 import { earliest, resetDeadline, noteDeadline } from "./clock";
 import { EBADF, EINVAL } from "./errors";
+import { settleInput, SPLICE_SIZE } from "./external";
 import * as W from "./wire";
 import { Pair } from "./roles/pair";
 import { Pub } from "./roles/pub";
@@ -88,7 +89,9 @@ export function socket_set_bytes(h: i32, opt: i32, n: u32): i32 {
 export function socket_send(h: i32, nframes: u32): i32 {
   let s = sockets.get(h);
   if (!s) return -EBADF;
-  return s.send(input.ptr, nframes);
+  let rc = s.send(input.ptr, nframes);
+  settleInput(input.ptr, nframes);
+  return rc;
 }
 
 // Returns the frame count of the next message (descriptors at recv_desc_ptr)
@@ -146,6 +149,17 @@ export function pipe_out_ptr(h: i32): usize {
 export function pipe_out_len(h: i32): u32 {
   let p = pipes.get(h);
   return p ? p.out.len : 0;
+}
+
+// External bodies to splice into the output: [offset u32][id u32][len u32] each.
+export function pipe_splices_ptr(h: i32): usize {
+  let p = pipes.get(h);
+  return p ? p.outSplices.ptr : 0;
+}
+
+export function pipe_splices_len(h: i32): u32 {
+  let p = pipes.get(h);
+  return p ? p.outSplices.len / SPLICE_SIZE : 0;
 }
 
 export function pipe_out_consumed(h: i32): void {

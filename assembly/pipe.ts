@@ -24,6 +24,7 @@ import {
 } from "./command";
 import { MsgQueue, msgNew, msgFree, msgReserve, MSG_HEADER } from "./msg";
 import { Trie } from "./trie";
+import { EXTERNAL, addSplice, releaseSplices, moveSplices } from "./external";
 import { Socket } from "./socket";
 import { noteDeadline } from "./clock";
 
@@ -94,6 +95,10 @@ export class Pipe {
   // messages encoded before the handshake completed.
   out: Bytes = new Bytes();
   pending: Bytes = new Bytes();
+  // External bodies spliced into out / pending (external.ts), and their size.
+  outSplices: Bytes = new Bytes();
+  pendingSplices: Bytes = new Bytes();
+  extBytes: u32 = 0;
   outMsgs: i32 = 0;
   pendingMsgs: i32 = 0;
   outSignalled: bool = false;
@@ -129,6 +134,8 @@ export class Pipe {
   // A transport is up: send our greeting and start reading theirs.
   start(now: f64): void {
     this.out.len = 0;
+    releaseSplices(this.outSplices);
+    this.extBytes = 0;
     this.outMsgs = 0;
     this.outSignalled = false;
     this.urgentSignalled = false;
@@ -350,6 +357,7 @@ export class Pipe {
     this.active = true;
     // Messages queued before the handshake go out now, behind READY.
     if (this.pending.len) {
+      moveSplices(this.pendingSplices, this.outSplices, this.out.len);
       this.out.append(this.pending.ptr, this.pending.len);
       this.outMsgs += this.pendingMsgs;
       this.pending.clear();
@@ -369,7 +377,7 @@ export class Pipe {
   // stopped taking bytes and a few MiB are already waiting here.
   @inline get full(): bool {
     let hwm = this.sock.opts.sndhwm;
-    return (hwm > 0 && this.outMsgs + this.pendingMsgs >= hwm) || this.out.len >= OUT_BYTES_MAX;
+    return (hwm > 0 && this.outMsgs + this.pendingMsgs >= hwm) || this.out.len + this.extBytes >= OUT_BYTES_MAX;
   }
 
   // Where the next message's frames go.
@@ -391,14 +399,30 @@ export class Pipe {
     }
   }
 
-  // Writes frames laid out as [len u32][bytes]... (the msg/input layout).
+  // Writes frames laid out as [len u32][bytes]... (the msg/input layout),
+  // where a send's input may also hold external frames [EXTERNAL|len][id].
   writeFrames(src: usize, nframes: u32, moreAfter: bool): void {
     let p = src;
     for (let i: u32 = 0; i < nframes; i++) {
       let n = load<u32>(p);
-      this.writeFrame(p + 4, n, i + 1 < nframes || moreAfter);
-      p += 4 + n;
+      let more = i + 1 < nframes || moreAfter;
+      if (n & EXTERNAL) {
+        this.writeExternalFrame(n & ~EXTERNAL, load<u32>(p, 4), more);
+        p += 8;
+      } else {
+        this.writeFrame(p + 4, n, more);
+        p += 4 + n;
+      }
     }
+  }
+
+  // The header goes into the output; the body is spliced in by the host.
+  private writeExternalFrame(n: u32, id: u32, more: bool): void {
+    let o = this.target();
+    o.push8((more ? FLAG_MORE : 0) | FLAG_LONG);
+    o.push64BE(<u64>n);
+    addSplice(this.active ? this.outSplices : this.pendingSplices, o.len, id, n);
+    this.extBytes += n;
   }
 
   // A whole message was written with writeFrame(s).
@@ -410,7 +434,7 @@ export class Pipe {
     // sender that never yields still streams instead of filling up.
     if (!this.urgentSignalled && this.connected) {
       let hwm = this.sock.opts.sndhwm;
-      if (this.out.len >= FLUSH_BYTES || (hwm > 0 && this.outMsgs >= (hwm + 1) >> 1)) {
+      if (this.out.len + this.extBytes >= FLUSH_BYTES || (hwm > 0 && this.outMsgs >= (hwm + 1) >> 1)) {
         this.urgentSignalled = true;
         emit(EV_PIPE_OUTPUT, this.handle, 1, 0);
       }
@@ -444,6 +468,8 @@ export class Pipe {
   consumed(): void {
     let wasFull = this.full;
     this.out.clear();
+    releaseSplices(this.outSplices);
+    this.extBytes = 0;
     this.outMsgs = 0;
     this.outSignalled = false;
     this.urgentSignalled = false;
@@ -571,6 +597,9 @@ export class Pipe {
   }
 
   freeBuffers(): void {
+    releaseSplices(this.outSplices);
+    releaseSplices(this.pendingSplices);
+    this.outSplices.free(); this.pendingSplices.free();
     this.out.free(); this.pending.free(); this.greet.free(); this.cmd.free();
     this.sizeBytes.free(); this.identity.free(); this.inq.clear();
     if (this.msg) { msgFree(this.msg); this.msg = 0; }

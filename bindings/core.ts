@@ -17,7 +17,12 @@ export const enum Ev {
   PipeConnect = 8,
   PipeReleased = 9,
   PipeDropped = 10,
+  ExtFree = 11,
 }
+
+/** Frames at least this large stay in JS memory and are spliced into the output. */
+export const EXTERNAL_MIN = 32 * 1024;
+const EXTERNAL = 0x80000000;
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -37,6 +42,8 @@ interface Exports {
   pipe_out_ptr(h: number): number;
   pipe_out_len(h: number): number;
   pipe_out_consumed(h: number): void;
+  pipe_splices_ptr(h: number): number;
+  pipe_splices_len(h: number): number;
   pipe_closed(h: number, now: number): void;
   pipe_connect_failed(h: number, now: number): void;
   pipe_destroy(h: number): void;
@@ -98,6 +105,9 @@ export class Core {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private timerAt = Infinity;
   private draining = false;
+  // Bodies of external frames by id, until the core says no pipe needs them.
+  private external = new Map<number, Uint8Array>();
+  private nextExternal = 1;
 
   private now: () => number;
   private manualTimers: boolean;
@@ -162,9 +172,13 @@ export class Core {
 
   poll(h: number): number { return this.x.socket_poll(h); }
 
-  /** Returns 0 or a negative errno. */
-  send(h: number, frames: Frame[]): number {
-    this.writeInput(frames, true);
+  /**
+   * Returns 0 or a negative errno. Large frames go by reference (the caller
+   * must not modify them until written); `firstInline` keeps frame 0 in
+   * linear memory for roles that read it (topics, routing ids).
+   */
+  send(h: number, frames: Frame[], firstInline = true): number {
+    this.writeInput(frames, true, firstInline);
     const rc = this.x.socket_send(h, frames.length);
     this.drain();
     return rc;
@@ -190,9 +204,12 @@ export class Core {
   }
 
   // Writes frames into the input region; with `prefixed`, as [len u32][bytes]...
-  private writeInput(frames: Frame[], prefixed = false): void {
+  private writeInput(frames: Frame[], prefixed = false, firstInline = true): void {
     let total = 0;
-    for (let i = 0; i < frames.length; i++) total += frameLength(frames[i]) + (prefixed ? 4 : 0);
+    for (let i = 0; i < frames.length; i++) {
+      const f = frames[i];
+      total += prefixed && this.isExternal(f, i, firstInline) ? 8 : frameLength(f) + (prefixed ? 4 : 0);
+    }
     const base = this.x.input_reserve(total);
     const u8 = this.views();
     let at = base;
@@ -206,12 +223,23 @@ export class Core {
         } else {
           at += textEncoder.encodeInto(f, u8.subarray(at)).written!;
         }
+      } else if (prefixed && this.isExternal(f, i, firstInline)) {
+        const id = this.nextExternal;
+        this.nextExternal = id >= 0x7fffffff ? 1 : id + 1;
+        this.external.set(id, f);
+        writeU32LE(u8, at, (EXTERNAL | f.length) >>> 0);
+        writeU32LE(u8, at + 4, id);
+        at += 8;
       } else {
         if (prefixed) { writeU32LE(u8, at, f.length); at += 4; }
         u8.set(f, at);
         at += f.length;
       }
     }
+  }
+
+  private isExternal(f: Frame, i: number, firstInline: boolean): f is Uint8Array {
+    return typeof f !== "string" && f.length >= EXTERNAL_MIN && (i > 0 || !firstInline);
   }
 
   // ---- pipes ----
@@ -235,17 +263,35 @@ export class Core {
     this.drain();
   }
 
-  /** Copies out the pipe's pending wire bytes (null if none). */
-  takeOutput(h: number): Buffer | null {
+  /**
+   * The pipe's pending wire bytes, copied out of linear memory, with external
+   * bodies spliced in: one chunk, or several to write in order. Null if none.
+   */
+  takeOutput(h: number): Uint8Array[] | null {
     const len = this.x.pipe_out_len(h);
     if (len === 0) return null;
     const ptr = this.x.pipe_out_ptr(h);
+    const nsplices = this.x.pipe_splices_len(h);
     const u8 = this.views();
-    const out = Buffer.allocUnsafe(len);
-    out.set(u8.subarray(ptr, ptr + len));
+    let chunks: Uint8Array[];
+    if (nsplices === 0) {
+      chunks = [copyOut(u8, ptr, len)];
+    } else {
+      chunks = [];
+      const u32 = this.u32;
+      let sp = this.x.pipe_splices_ptr(h) >>> 2;
+      let at = 0;
+      for (let i = 0; i < nsplices; i++, sp += 3) {
+        const offset = u32[sp];
+        if (offset > at) chunks.push(copyOut(u8, ptr + at, offset - at));
+        chunks.push(this.external.get(u32[sp + 1])!);
+        at = offset;
+      }
+      if (at < len) chunks.push(copyOut(u8, ptr + at, len - at));
+    }
     this.x.pipe_out_consumed(h);
     this.drain();
-    return out;
+    return chunks;
   }
 
   pipeClosed(h: number): void {
@@ -286,6 +332,7 @@ export class Core {
   }
 
   private dispatch(kind: number, h: number, a: number): void {
+    if (kind === Ev.ExtFree) { this.external.delete(h); return; }
     if (kind === Ev.Readable || kind === Ev.Writable) {
       const s = this.sockets.get(h);
       if (!s) return;
@@ -332,6 +379,12 @@ export class Core {
   }
 
   get nextDeadline(): number { return this.x.next_deadline(); }
+}
+
+function copyOut(u8: Uint8Array, ptr: number, len: number): Buffer {
+  const b = Buffer.allocUnsafe(len);
+  b.set(u8.subarray(ptr, ptr + len));
+  return b;
 }
 
 // Length prefixes are unaligned, so they are written bytewise.

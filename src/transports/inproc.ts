@@ -19,9 +19,9 @@ class InprocConn implements Conn {
   private ended = false;
   private closed = false;
 
-  write(b: Uint8Array): boolean {
+  write(chunks: Uint8Array[]): boolean {
     if (this.ended) return true;
-    this.peer.receive(Buffer.isBuffer(b) ? b : Buffer.from(b));
+    for (const b of chunks) this.peer.receive(Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
     return true;
   }
   end(): void {

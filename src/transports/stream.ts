@@ -20,9 +20,17 @@ export class StreamConn implements Conn {
   // Node buffers what the kernel does not take yet. Let that grow to a
   // bounded size before reporting back-pressure, so a sender that never
   // yields keeps streaming; past it the core's high-water mark applies.
-  write(b: Uint8Array): boolean {
-    this.s.write(b);
-    return this.s.writableLength < WRITE_BUFFER_LIMIT;
+  write(chunks: Uint8Array[]): boolean {
+    const s = this.s;
+    if (chunks.length === 1) {
+      s.write(chunks[0]);
+    } else {
+      // Corked chunks leave as one writev.
+      s.cork();
+      for (let i = 0; i < chunks.length; i++) s.write(chunks[i]);
+      s.uncork();
+    }
+    return s.writableLength < WRITE_BUFFER_LIMIT;
   }
   end(): void { this.s.end(); this.s.destroySoon(); }
   pause(): void { this.s.pause(); }

@@ -2,8 +2,8 @@
 // and "bytes arrived". Adapters know nothing about ZMTP; the core does that.
 
 export interface Conn {
-  /** Queues bytes; false means wait for `ondrain` before writing more. */
-  write(b: Uint8Array): boolean;
+  /** Queues chunks in order; false means wait for `ondrain` before writing more. */
+  write(chunks: Uint8Array[]): boolean;
   /** Closes after queued bytes are written. */
   end(): void;
   pause(): void;

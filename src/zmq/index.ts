@@ -15,15 +15,25 @@ const enum T { Pair = 0, Pub = 1, Sub = 2, Req = 3, Rep = 4, Dealer = 5, Router 
 type Options<S> = Partial<Omit<{ [K in keyof S as S[K] extends Function ? never : K]: S[K] }, "events" | "closed" | "readable" | "writable" | "lastEndpoint" | "type" | "handle" | "pipes">>;
 
 export class Pair extends Socket {
-  constructor(options?: Options<Pair>) { super(T.Pair, options); }
+  constructor(options?: Options<Pair>) {
+    super(T.Pair);
+    this.firstFrameInline = false;
+    this.configure(options);
+  }
 }
 
 export class Publisher extends Socket {
-  constructor(options?: Options<Publisher>) { super(T.Pub, options); }
+  constructor(options?: Options<Publisher>) {
+    super(T.Pub);
+    this.configure(options);
+  }
 }
 
 export class Subscriber extends Socket {
-  constructor(options?: Options<Subscriber>) { super(T.Sub, options); }
+  constructor(options?: Options<Subscriber>) {
+    super(T.Sub);
+    this.configure(options);
+  }
 
   /** Subscribes to topics (byte prefixes); no arguments subscribes to everything. */
   subscribe(...topics: Array<Buffer | string>): void {
@@ -40,7 +50,10 @@ export class Subscriber extends Socket {
 export class XPublisher extends Socket {
   private _verbosity: null | "allSubs" | "allSubsUnsubs" = null;
   private _manual = false;
-  constructor(options?: Options<XPublisher>) { super(T.XPub, options); }
+  constructor(options?: Options<XPublisher>) {
+    super(T.XPub);
+    this.configure(options);
+  }
 
   /** null: report only the first subscription of a topic; "allSubs": every one; "allSubsUnsubs": also every cancel. */
   get verbosity(): null | "allSubs" | "allSubsUnsubs" { return this._verbosity; }
@@ -62,13 +75,20 @@ export class XPublisher extends Socket {
 }
 
 export class XSubscriber extends Socket {
-  constructor(options?: Options<XSubscriber>) { super(T.XSub, options); }
+  constructor(options?: Options<XSubscriber>) {
+    super(T.XSub);
+    this.configure(options);
+  }
 }
 
 export class Request extends Socket {
   private _correlate = false;
   private _relaxed = false;
-  constructor(options?: Options<Request>) { super(T.Req, options); }
+  constructor(options?: Options<Request>) {
+    super(T.Req);
+    this.firstFrameInline = false;
+    this.configure(options);
+  }
 
   /** Match replies to requests with a request-id frame. */
   get correlate(): boolean { return this._correlate; }
@@ -79,17 +99,28 @@ export class Request extends Socket {
 }
 
 export class Reply extends Socket {
-  constructor(options?: Options<Reply>) { super(T.Rep, options); }
+  constructor(options?: Options<Reply>) {
+    super(T.Rep);
+    this.firstFrameInline = false;
+    this.configure(options);
+  }
 }
 
 export class Dealer extends Socket {
-  constructor(options?: Options<Dealer>) { super(T.Dealer, options); }
+  constructor(options?: Options<Dealer>) {
+    super(T.Dealer);
+    this.firstFrameInline = false;
+    this.configure(options);
+  }
 }
 
 export class Router extends Socket {
   private _mandatory = false;
   private _handover = false;
-  constructor(options?: Options<Router>) { super(T.Router, options); }
+  constructor(options?: Options<Router>) {
+    super(T.Router);
+    this.configure(options);
+  }
 
   /** Fail with EHOSTUNREACH (unknown peer) or EAGAIN (full) instead of dropping. */
   get mandatory(): boolean { return this._mandatory; }
@@ -100,9 +131,16 @@ export class Router extends Socket {
 }
 
 export class Pull extends Socket {
-  constructor(options?: Options<Pull>) { super(T.Pull, options); }
+  constructor(options?: Options<Pull>) {
+    super(T.Pull);
+    this.configure(options);
+  }
 }
 
 export class Push extends Socket {
-  constructor(options?: Options<Push>) { super(T.Push, options); }
+  constructor(options?: Options<Push>) {
+    super(T.Push);
+    this.firstFrameInline = false;
+    this.configure(options);
+  }
 }

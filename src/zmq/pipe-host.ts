@@ -59,8 +59,8 @@ export class PipeHost implements PipeSink {
   flush(): void {
     const c = this.conn;
     if (!c || this.blocked) return;
-    const b = core().takeOutput(this.h);
-    if (b && !c.write(b)) this.blocked = true;
+    const chunks = core().takeOutput(this.h);
+    if (chunks && !c.write(chunks)) this.blocked = true;
   }
 
   connectFailed(): void { core().connectFailed(this.h); }

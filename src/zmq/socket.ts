@@ -111,8 +111,15 @@ export class Socket implements SocketSink {
     routingId: null as string | null,
   };
 
-  constructor(readonly type: number, options?: object) {
+  /** @internal Roles that read frame 0 (topics, routing ids) need it in linear memory. */
+  protected firstFrameInline = true;
+
+  constructor(readonly type: number) {
     this.handle = core().openSocket(type, this);
+  }
+
+  /** Sets options from a constructor's object, once the subclass's own fields exist. */
+  protected configure(options: object | undefined): void {
     if (options) Object.assign(this, options);
   }
 
@@ -211,7 +218,7 @@ export class Socket implements SocketSink {
       return Promise.reject(e);
     }
     if (this.sendWaiters.length === 0) {
-      const rc = core().send(this.handle, frames);
+      const rc = core().send(this.handle, frames, this.firstFrameInline);
       if (rc === 0) return RESOLVED;
       if (rc !== EAGAIN || this.host.sendTimeout === 0) return Promise.reject(fromErrno(rc));
     }
@@ -282,7 +289,7 @@ export class Socket implements SocketSink {
   onWritable(): void {
     const ws = this.sendWaiters;
     while (ws.length) {
-      const rc = core().send(this.handle, ws[0].frames);
+      const rc = core().send(this.handle, ws[0].frames, this.firstFrameInline);
       if (rc === EAGAIN) return;
       const w = ws.shift()!;
       if (w.timer) clearTimeout(w.timer);
