@@ -1,0 +1,143 @@
+// `npm start`: a short tour of wasmq's ZeroMQ patterns over real loopback
+// sockets. Prints progress as it goes and a table at the end; exits 0 only
+// if every pattern delivered everything it sent.
+import * as zmq from "wasmq/zmq";
+
+const N = 20000;
+const results = [];
+
+async function pattern(name, transport, run) {
+  process.stdout.write(`  ${name.padEnd(22)} ${transport.padEnd(7)} … `);
+  const t0 = performance.now();
+  let sent = 0, received = 0, error = null;
+  try {
+    ({ sent, received } = await run());
+  } catch (e) {
+    error = e;
+  }
+  const ms = performance.now() - t0;
+  const ok = !error && sent === received;
+  results.push({ name, transport, sent, received, ms, ok });
+  console.log(ok ? `ok  ${received} messages in ${ms.toFixed(0)} ms` : `FAILED ${error ? error.message : `${received}/${sent}`}`);
+}
+
+function endpoint(transport, name) {
+  return transport === "tcp" ? "tcp://127.0.0.1:0" : transport === "ipc" ? `ipc:///tmp/wasmq-tour-${process.pid}-${name}` : `inproc://tour-${name}`;
+}
+
+async function pushPull(transport) {
+  const pull = new zmq.Pull();
+  await pull.bind(endpoint(transport, "pipeline"));
+  const push = new zmq.Push();
+  push.connect(pull.lastEndpoint);
+  const sending = (async () => { for (let i = 0; i < N; i++) await push.send(`job ${i}`); })();
+  let received = 0;
+  for (; received < N; received++) await pull.receive();
+  await sending;
+  push.close(); pull.close();
+  return { sent: N, received };
+}
+
+async function reqRep(transport) {
+  const rep = new zmq.Reply();
+  await rep.bind(endpoint(transport, "reqrep"));
+  const req = new zmq.Request();
+  req.connect(rep.lastEndpoint);
+  (async () => { for await (const [m] of rep) await rep.send(Buffer.concat([Buffer.from("re: "), m])); })();
+  const rounds = 2000;
+  let received = 0;
+  for (let i = 0; i < rounds; i++) {
+    await req.send(`question ${i}`);
+    const [answer] = await req.receive();
+    if (answer.toString() === `re: question ${i}`) received++;
+  }
+  req.close(); rep.close();
+  return { sent: rounds, received };
+}
+
+async function pubSub(transport) {
+  const pub = new zmq.Publisher();
+  await pub.bind(endpoint(transport, "pubsub"));
+  const sub = new zmq.Subscriber();
+  sub.connect(pub.lastEndpoint);
+  sub.subscribe("weather");
+  // Slow joiner: publish until the subscription has reached the publisher.
+  const first = sub.receive();
+  let joined = false;
+  first.then(() => { joined = true; });
+  while (!joined) { await pub.send(["weather", "probe"]); await new Promise((r) => setImmediate(r)); }
+  const count = 5000;
+  const sending = (async () => {
+    for (let i = 0; i < count; i++) {
+      await pub.send(["sports", "not for us"]);
+      await pub.send(["weather", `sunny ${i}`]);
+    }
+    await pub.send(["weather", "end"]);
+  })();
+  let received = 0;
+  for (;;) {
+    const [topic, body] = await sub.receive();
+    if (topic.toString() !== "weather") throw new Error("filtering failed");
+    if (body.toString() === "end") break;
+    if (body.toString().startsWith("sunny")) received++;
+  }
+  await sending;
+  pub.close(); sub.close();
+  return { sent: count, received };
+}
+
+async function dealerRouter(transport) {
+  const router = new zmq.Router();
+  await router.bind(endpoint(transport, "router"));
+  const dealers = ["alice", "bob", "carol"].map((id) => {
+    const d = new zmq.Dealer({ routingId: id });
+    d.connect(router.lastEndpoint);
+    return d;
+  });
+  const per = 1000;
+  (async () => { for await (const [id, m] of router) await router.send([id, m]); })();
+  let received = 0;
+  await Promise.all(dealers.map(async (d) => {
+    for (let i = 0; i < per; i++) {
+      await d.send(`${d.routingId}-${i}`);
+      const [echo] = await d.receive();
+      if (echo.toString() === `${d.routingId}-${i}`) received++;
+    }
+  }));
+  for (const d of dealers) d.close();
+  router.close();
+  return { sent: per * dealers.length, received };
+}
+
+async function pair(transport) {
+  const a = new zmq.Pair();
+  await a.bind(endpoint(transport, "pair"));
+  const b = new zmq.Pair();
+  b.connect(a.lastEndpoint);
+  const count = 5000;
+  const sending = (async () => { for (let i = 0; i < count; i++) await a.send(String(i)); })();
+  let received = 0;
+  for (let i = 0; i < count; i++) if ((await b.receive())[0].toString() === String(i)) received++;
+  await sending;
+  a.close(); b.close();
+  return { sent: count, received };
+}
+
+console.log("wasmq tour: ZeroMQ patterns from one WebAssembly core, no native build\n");
+await pattern("PUSH → PULL", "tcp", () => pushPull("tcp"));
+await pattern("PUSH → PULL", "ipc", () => pushPull("ipc"));
+await pattern("PUSH → PULL", "inproc", () => pushPull("inproc"));
+await pattern("REQ ↔ REP", "tcp", () => reqRep("tcp"));
+await pattern("PUB → SUB (filtered)", "tcp", () => pubSub("tcp"));
+await pattern("DEALER ×3 ↔ ROUTER", "tcp", () => dealerRouter("tcp"));
+await pattern("PAIR ↔ PAIR", "ipc", () => pair("ipc"));
+
+console.log("\n| pattern | transport | sent | received | msg/s | result |");
+console.log("|---|---|---:|---:|---:|---|");
+for (const r of results) {
+  const rate = r.ms > 0 ? Math.round(r.received / (r.ms / 1000)) : 0;
+  console.log(`| ${r.name} | ${r.transport} | ${r.sent} | ${r.received} | ${rate.toLocaleString("en-US")} | ${r.ok ? "ok" : "FAILED"} |`);
+}
+const failed = results.filter((r) => !r.ok).length;
+console.log(failed ? `\n${failed} pattern(s) failed` : "\nevery pattern delivered what it sent");
+process.exit(failed ? 1 : 0);
