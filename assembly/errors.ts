@@ -29,3 +29,4 @@ export const R_DUPLICATE_IDENTITY: i32 = 14;
 export const R_PEER_LIMIT: i32 = 15;          // PAIR already has its peer
 export const R_CLOSED_BY_SOCKET: i32 = 16;    // disconnect()/close()/handover
 export const R_INVALID_IDENTITY: i32 = 17;
+export const R_SUBSCRIPTION_LIMIT: i32 = 18; // a peer's subscriptions outgrew their budget

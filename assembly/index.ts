@@ -16,7 +16,7 @@ import { pipes, sockets } from "./registry";
 import { Socket, recvDesc, recvBegin } from "./socket";
 import { Pipe } from "./pipe";
 import { seed } from "./random";
-import { earliest, resetDeadline, noteDeadline } from "./clock";
+import { earliest, resetDeadline, noteDeadline, setCallNow } from "./clock";
 import { EBADF, EINVAL } from "./errors";
 import { settleInput, SPLICE_SIZE } from "./external";
 import * as W from "./wire";
@@ -110,7 +110,7 @@ export function socket_poll(h: i32): i32 {
   if (!s) return -EBADF;
   let r = 0;
   if (s.canSend()) r |= 2;
-  if (s.readSignalled) r |= 1;
+  if (s.hasIn()) r |= 1;
   return r;
 }
 
@@ -130,6 +130,7 @@ export function pipe_open(sh: i32, outbound: bool): i32 {
 export function pipe_start(h: i32, now: f64): i32 {
   let p = pipes.get(h);
   if (!p) return -EBADF;
+  setCallNow(now);
   p.start(now);
   return 0;
 }
@@ -137,6 +138,7 @@ export function pipe_start(h: i32, now: f64): i32 {
 export function pipe_input(h: i32, n: u32, now: f64): i32 {
   let p = pipes.get(h);
   if (!p) return -EBADF;
+  setCallNow(now);
   p.input(input.ptr, n, now);
   return p.connected ? 0 : -1;
 }
@@ -200,6 +202,7 @@ export function pipe_reason(h: i32): i32 {
 
 // Runs every timer due at `now`; returns the next deadline (Infinity if none).
 export function tick(now: f64): f64 {
+  setCallNow(now);
   resetDeadline();
   let items = pipes.items;
   for (let i = 0; i < items.length; i++) {

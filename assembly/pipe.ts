@@ -46,8 +46,9 @@ const NULL_MECHANISM = memory.data<u8>([
   0x4e, 0x55, 0x4c, 0x4c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 ]);
 
-// Command bodies are small; this caps what a peer can make us buffer.
-const COMMAND_MAX: u32 = 65536 + 64;
+// Commands are small but for SUBSCRIBE/CANCEL, whose topic is the body;
+// this caps what a peer can make us buffer for one.
+const COMMAND_MAX: u32 = 1 << 20;
 // Output worth writing now rather than at the end of the host's turn: a
 // batch this large gains nothing by waiting (libzmq's out_batch_size idea).
 const FLUSH_BYTES: u32 = 65536;
@@ -329,6 +330,9 @@ export class Pipe {
       this.sock.subscription(this, data, dlen, kind == CMD_SUBSCRIBE);
     } else if (kind == CMD_ERROR) {
       this.fail(R.R_ERROR_RECEIVED, now);
+    } else if (kind == CMD_READY) {
+      // The handshake happens once (bad-inputs A9).
+      this.fail(R.R_UNEXPECTED_COMMAND, now);
     }
     // Anything else after the handshake is dropped, as libzmq does.
   }
@@ -604,6 +608,6 @@ export class Pipe {
     this.sizeBytes.free(); this.identity.free(); this.inq.clear();
     if (this.msg) { msgFree(this.msg); this.msg = 0; }
     let t = this.subs;
-    if (t) { t.dispose(); heap.free(t.root); this.subs = null; }
+    if (t) { t.free(); this.subs = null; }
   }
 }

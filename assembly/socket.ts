@@ -74,6 +74,8 @@ export class Socket {
   subscription(p: Pipe, topic: usize, n: u32, on: bool): void {}
   clearSubscriptions(p: Pipe): void {}
   canSend(): bool { return false; }
+  // A message is waiting for recv().
+  hasIn(): bool { return this.fq.active.length > 0; }
   setBytes(opt: i32, p: usize, n: u32): i32 {
     if (opt == OPT_ROUTING_ID) {
       if (n > 255 || (n > 0 && load<u8>(p) == 0)) return -EINVAL;

@@ -30,6 +30,7 @@ export const enum Reason {
   PeerLimit = 15,
   ClosedBySocket = 16,
   InvalidIdentity = 17,
+  SubscriptionLimit = 18,
 }
 
 /** Close reasons as error codes (ERR_ZMTP_* follow zeromq.js's protocol error names). */
@@ -51,6 +52,7 @@ export const reasonCodes: Record<number, string> = {
   15: "ERR_ZMTP_PEER_LIMIT",
   16: "ECANCELED",
   17: "ERR_ZMTP_INVALID_IDENTITY",
+  18: "ERR_ZMTP_SUBSCRIPTION_LIMIT",
 };
 
 /** Reasons that are the peer breaking the protocol (handshake:error:protocol). */

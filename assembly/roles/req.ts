@@ -24,6 +24,7 @@ export class Req extends Socket {
   constructor() { super(REQ); }
   xattach(p: Pipe): void { this.lb.add(p); }
   xdetach(p: Pipe): void { this.lb.remove(p); }
+  hasIn(): bool { return this.reply != 0; }
   canSend(): bool { return (!this.awaitingReply || this.opts.reqRelaxed) && this.lb.hasRoom(); }
 
   send(src: usize, nframes: u32): i32 {

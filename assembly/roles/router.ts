@@ -9,6 +9,7 @@ import { Bytes, storeU32BE } from "../bytes";
 import { ROUTER } from "../wire";
 import { EHOSTUNREACH, R_DUPLICATE_IDENTITY, R_CLOSED_BY_SOCKET } from "../errors";
 import { nextU32 } from "../random";
+import { callNow } from "../clock";
 
 const lastId = new Bytes();
 
@@ -41,7 +42,7 @@ export class Router extends Socket {
       if (!this.opts.routerHandover) { p.reason = R_DUPLICATE_IDENTITY; return false; }
       // The newcomer takes the id; the old connection goes.
       this.detach(other);
-      other.fail(R_CLOSED_BY_SOCKET, 0);
+      other.fail(R_CLOSED_BY_SOCKET, callNow);
     }
     return true;
   }

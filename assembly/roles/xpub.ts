@@ -12,6 +12,12 @@ import { MsgQueue, msgNew, msgFree, msgFrames, msgData, msgAppendFrame } from ".
 import { XPUB } from "../wire";
 import { OPT_SUBSCRIBE, OPT_UNSUBSCRIBE } from "../options";
 import { emit, EV_PIPE_DROPPED } from "../events";
+import { R_SUBSCRIPTION_LIMIT } from "../errors";
+import { callNow } from "../clock";
+
+// What one peer may subscribe to: topic bytes held for it and distinct topics.
+const SUBSCRIPTION_BYTES_MAX: f64 = 16777216;
+const SUBSCRIPTION_TOPICS_MAX: i32 = 1 << 20;
 
 const topics = new Bytes();
 const scratch = new Bytes();
@@ -38,6 +44,7 @@ export class XPub extends Socket {
   // Connect-made pipes get subscriptions only once connected.
   attachesEarly(): bool { return false; }
   canSend(): bool { return true; }
+  hasIn(): bool { return this.upstream.count > 0; }
 
   send(src: usize, nframes: u32): i32 {
     let topic = src + 4;
@@ -80,6 +87,10 @@ export class XPub extends Socket {
       return;
     }
     if (on) {
+      if (t.bytes + <f64>n > SUBSCRIPTION_BYTES_MAX || t.topics >= SUBSCRIPTION_TOPICS_MAX) {
+        p.fail(R_SUBSCRIPTION_LIMIT, callNow);
+        return;
+      }
       let newForPipe = t.add(topic, n, false);
       let first = newForPipe && this.all.add(topic, n, true);
       if (first || verbosity >= 1) this.report(true, topic, n);

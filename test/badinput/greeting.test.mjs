@@ -62,6 +62,24 @@ for (const [what, bytes] of drips) {
   });
 }
 
+badCase(test, "A2 50 concurrent silent/dripping peers: a good client is still served, all 50 are closed at the deadline", async () => {
+  const l = await listen(zmq.Router, { handshakeInterval: 400 });
+  const peers = await Promise.all(Array.from({ length: 50 }, () => rawConnect(l.endpoint)));
+  // Half send a partial greeting, half nothing at all.
+  await Promise.all(peers.map((p, i) => (i % 2 ? p.write(greeting().subarray(0, 1 + (i % 60))) : null)));
+  await goodClientRoundTrip(l.sock);
+  assert.ok(peers.every((p) => !p.isClosed), "none closed before the deadline");
+  await Promise.all(peers.map((p) => p.waitClose()));
+  for (const p of peers) {
+    assert.ok(p.remoteEnded || p.error, "closed by wasmq");
+    const after = p.closedAt - p.connectedAt;
+    assert.ok(after >= 350 && after < 1500, `closed ${after.toFixed(0)} ms after connect (deadline 400)`);
+  }
+  for (let i = 0; i < 50; i++) await l.events.waitFor("handshake:error:other", "ETIMEDOUT");
+  assert.is(l.events.count("handshake:error:protocol"), 0);
+  await goodClientRoundTrip(l.sock);
+});
+
 // --- A3, A4: not ZMTP 3.x ----------------------------------------------------
 
 const TLS_CLIENT_HELLO = Buffer.from(
@@ -164,7 +182,7 @@ for (const cut of [1, 10, 11, 12, 63]) {
       // The 5 s handshake timer went with the connection: recomputing the
       // core's deadlines (tick() runs only timers already due) finds none.
       assert.is(core().tick(), Infinity, "no pipe timer is left in the core");
-      assertNothingDelivered(l.sock);
+      await assertNothingDelivered(l.sock);
       await goodClientRoundTrip(l.sock);
     });
   }

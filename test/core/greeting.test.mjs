@@ -46,7 +46,7 @@ test("our greeting is the 64 bytes of wire.md A1: FF, 8 zero pad bytes, 7F, 03 0
     00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00`);
   assert.is(expected.length, 64);
   assert.equal(g, expected);
-  assert.equal(pipe.events, [["output"]], "one output event, nothing else");
+  assert.equal(pipe.events, [["output", false]], "one output event, nothing else");
 });
 
 test("our greeting is queued before any byte from the peer arrives (never wait for the peer's 64 bytes)", () => {

@@ -19,8 +19,15 @@ export function newCore(clock = new Clock(), seed = 1) {
   return new Core(seed, { clock: clock.now, manualTimers: true });
 }
 
+/** takeOutput's chunks (wire bytes with external bodies spliced in) as one Buffer. */
+export function joinOutput(chunks) {
+  if (!chunks) return Buffer.alloc(0);
+  if (!Array.isArray(chunks)) return Buffer.from(chunks);   // older bindings: one Buffer
+  return Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
+}
+
 export class PipeRec {
-  /** Every event in order: ["output"], ["handshake", type], ["close", reason], ... */
+  /** Every event in order: ["output", urgent], ["handshake", type], ["close", reason], ... */
   events = [];
   closeReason = null;
   peerType = null;
@@ -32,7 +39,7 @@ export class PipeRec {
     this.outbound = outbound;
     const ev = this.events;
     this.h = this.core.openPipe(sock.h, outbound, {
-      onOutput: () => ev.push(["output"]),
+      onOutput: (urgent) => ev.push(["output", urgent]),
       onHandshake: (t) => { ev.push(["handshake", t]); this.peerType = t; },
       onClose: (r) => { ev.push(["close", r]); this.closeReason = r; },
       onPause: () => ev.push(["pause"]),
@@ -53,8 +60,8 @@ export class PipeRec {
     return this;
   }
 
-  /** Takes every pending output byte (empty Buffer if none). */
-  take() { return this.core.takeOutput(this.h) ?? Buffer.alloc(0); }
+  /** Takes every pending output byte, external bodies spliced in (empty Buffer if none). */
+  take() { return joinOutput(this.core.takeOutput(this.h)); }
 
   get closed() { return this.closeReason !== null; }
   count(kind) { return this.events.filter((e) => e[0] === kind).length; }
@@ -149,8 +156,8 @@ class Link {
     for (const from of [this.a, this.b]) {
       const to = this.other(from);
       const q = this.q.get(from);
-      const out = from.core.takeOutput(from.h);
-      if (out) { q.push(out); moved = true; }
+      const out = joinOutput(from.core.takeOutput(from.h));
+      if (out.length) { q.push(out); moved = true; }
       if (q.length && !to.closed) {
         moved = true;
         const chunk = this.net.chunk;
