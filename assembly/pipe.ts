@@ -243,8 +243,8 @@ export class Pipe {
     this.dState = D_BODY;
     if (this.flags & FLAG_COMMAND) {
       if (size > <u64>COMMAND_MAX) { this.fail(R.R_MESSAGE_TOO_LARGE, now); return false; }
+      // Grows as the body arrives: a header alone costs nothing.
       this.cmd.len = 0;
-      this.cmd.reserve(<u32>size);
     } else {
       let o = this.sock.opts;
       let total = this.msgBytesIn + <f64>size;

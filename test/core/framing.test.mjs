@@ -3,7 +3,7 @@
 // bad frames close the pipe with the right reason and deliver nothing partial.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { newCore, rawPeer, handshake } from "./helpers/harness.mjs";
+import { newCore, rawPeer, handshake, Sock } from "./helpers/harness.mjs";
 import { R, T, O, EAGAIN, MORE, LONG, COMMAND, header, frame, message, ping, concat, hex, reasonName } from "./helpers/wire.mjs";
 
 // A PULL socket handshaken with a raw PUSH peer; `bytes` fed in `chunk`s.
@@ -203,6 +203,18 @@ test("a header claiming 3.75 GiB (maxMessageSize unlimited) keeps the pipe open 
   assert.not.ok(pipe.closed);
   core.pipeClosed(pipe.h);
   assert.is(sock.recv(), EAGAIN, "nothing delivered");
+});
+
+test("command headers claiming 1 MiB on 16 connections, then silence, do not reserve the claimed bytes (like data frames)", () => {
+  for (const [kind, flags] of [["data", LONG], ["command", COMMAND | LONG]]) {
+    const core = newCore();
+    const pub = new Sock(core, T.PUB);
+    const pipes = Array.from({ length: 16 }, () => { const p = pub.pipe(false).start(); handshake(p, "SUB"); return p; });
+    const before = core.memoryBytes;
+    for (const p of pipes) p.feed(header(flags, 1 << 20));   // a SUBSCRIBE could be this long; none of it arrives
+    const grew = core.memoryBytes - before;
+    assert.ok(grew <= 4 << 20, `${kind} headers grew memory by ${(grew / 2 ** 20).toFixed(1)} MiB for 0 body bytes`);
+  }
 });
 
 test.run();

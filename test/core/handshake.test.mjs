@@ -106,6 +106,16 @@ test("greeting, READY and two messages in one chunk: the handshake completes and
   }
 });
 
+test("a second READY after the handshake closes with R_UNEXPECTED_COMMAND (bad-inputs A9)", () => {
+  for (const chunk of [Infinity, 1]) {
+    const { sock, pipe } = rawPeer(newCore(), T.PULL);
+    pipe.feed(concat(greeting(3, 1), ready({ "Socket-Type": "PUSH" }), message("before"), ready({ "Socket-Type": "PUSH" }), message("after")), chunk);
+    assert.is(pipe.peerType, T.PUSH, "the first READY completed the handshake");
+    assert.is(reasonName(pipe.closeReason), "R_UNEXPECTED_COMMAND", `chunk ${chunk}`);
+    assert.equal(sock.recvAll(), [["before"]], "nothing after the second READY");
+  }
+});
+
 // ---- what we send ----
 
 test("our READY as a DEALER with an empty identity is the 43-byte example of wire.md A5", () => {
