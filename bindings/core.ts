@@ -266,6 +266,7 @@ export class Core {
   /**
    * The pipe's pending wire bytes, copied out of linear memory, with external
    * bodies spliced in: one chunk, or several to write in order. Null if none.
+   * Call drain() after writing them.
    */
   takeOutput(h: number): Uint8Array[] | null {
     const len = this.x.pipe_out_len(h);
@@ -289,8 +290,9 @@ export class Core {
       }
       if (at < len) chunks.push(copyOut(u8, ptr + at, len - at));
     }
+    // Events this raises (a waiting send now fits, say) are drained by the
+    // caller once these bytes are written, so newer output cannot overtake them.
     this.x.pipe_out_consumed(h);
-    this.drain();
     return chunks;
   }
 

@@ -8,21 +8,31 @@ type Accept = (c: Conn, remote: string) => void;
 const bound = new Map<string, Accept>();
 const waiting = new Map<string, Array<() => void>>();
 
+// Bytes a reader may hold unread before its writer is told to wait.
+const INBOX_LIMIT = 1 << 20;
+
 class InprocConn implements Conn {
   peer!: InprocConn;
-  ondata: (b: Buffer) => void = () => {};
   onclose: () => void = () => {};
   ondrain: () => void = () => {};
+  private handler: ((b: Buffer) => void) | null = null;
   private inbox: Buffer[] = [];
+  private inboxBytes = 0;
+  private writerWaiting = false;
   private paused = false;
   private scheduled = false;
   private ended = false;
+  private peerEnded = false;
   private closed = false;
+
+  // Bytes that arrive before anyone listens wait in the inbox.
+  get ondata(): (b: Buffer) => void { return this.handler ?? (() => {}); }
+  set ondata(fn: (b: Buffer) => void) { this.handler = fn; this.schedule(); }
 
   write(chunks: Uint8Array[]): boolean {
     if (this.ended) return true;
     for (const b of chunks) this.peer.receive(Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-    return true;
+    return this.peer.accepts();
   }
   end(): void {
     if (this.ended) return;
@@ -33,9 +43,19 @@ class InprocConn implements Conn {
   pause(): void { this.paused = true; }
   resume(): void { this.paused = false; this.schedule(); }
 
-  private peerEnded = false;
-  receive(b: Buffer): void { this.inbox.push(b); this.schedule(); }
-  receiveEnd(): void { this.peerEnded = true; this.schedule(); }
+  private receive(b: Buffer): void {
+    this.inbox.push(b);
+    this.inboxBytes += b.length;
+    this.schedule();
+  }
+  private receiveEnd(): void { this.peerEnded = true; this.schedule(); }
+
+  // False asks the writer to wait for ondrain (a paused, full reader).
+  private accepts(): boolean {
+    if (this.inboxBytes < INBOX_LIMIT) return true;
+    this.writerWaiting = true;
+    return false;
+  }
 
   private schedule(): void {
     if (this.scheduled) return;
@@ -44,7 +64,17 @@ class InprocConn implements Conn {
   }
   private pump(): void {
     this.scheduled = false;
-    while (!this.paused && this.inbox.length) this.ondata(this.inbox.shift()!);
+    const fn = this.handler;
+    if (!fn) return;
+    while (!this.paused && this.inbox.length) {
+      const b = this.inbox.shift()!;
+      this.inboxBytes -= b.length;
+      fn(b);
+    }
+    if (this.writerWaiting && this.inboxBytes < INBOX_LIMIT) {
+      this.writerWaiting = false;
+      this.peer.ondrain();
+    }
     if (!this.paused && this.peerEnded && this.inbox.length === 0) {
       if (!this.ended) { this.ended = true; this.peer.receiveEnd(); }
       this.finish();

@@ -9,10 +9,30 @@ function pathOf(address: string): string {
   return address.slice("ipc://".length);
 }
 
+// A socket file nobody answers on is left over from a dead process: remove
+// it. One that answers belongs to a live listener: the address is in use.
+async function removeIfStale(path: string, address: string): Promise<void> {
+  let isSocket = false;
+  try { isSocket = fs.statSync(path).isSocket(); } catch { return; }
+  if (!isSocket) return;
+  const live = await new Promise<boolean>((resolve) => {
+    const probe = net.connect({ path });
+    probe.once("connect", () => { probe.destroy(); resolve(true); });
+    probe.once("error", () => resolve(false));
+  });
+  if (live) {
+    const err = new Error(`Address already in use: ${address}`) as Error & { code: string; address: string };
+    err.code = "EADDRINUSE";
+    err.address = address;
+    throw err;
+  }
+  try { fs.unlinkSync(path); } catch { /* gone already */ }
+}
+
 export const ipc: Transport = {
-  listen(address, accept): Promise<Listener> {
+  async listen(address, accept): Promise<Listener> {
     const path = pathOf(address);
-    try { if (fs.statSync(path).isSocket()) fs.unlinkSync(path); } catch { /* absent */ }
+    await removeIfStale(path, address);
     return new Promise((resolve, reject) => {
       const server = net.createServer((s) => accept(new StreamConn(s), address));
       server.once("error", reject);

@@ -59,8 +59,11 @@ export class PipeHost implements PipeSink {
   flush(): void {
     const c = this.conn;
     if (!c || this.blocked) return;
-    const chunks = core().takeOutput(this.h);
-    if (chunks && !c.write(chunks)) this.blocked = true;
+    const k = core();
+    const chunks = k.takeOutput(this.h);
+    if (!chunks) return;
+    if (!c.write(chunks)) this.blocked = true;
+    k.drain();
   }
 
   connectFailed(): void { core().connectFailed(this.h); }

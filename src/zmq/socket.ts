@@ -9,7 +9,7 @@ import { core, type Frame, type SocketSink } from "../../bindings/core.js";
 import { Observer } from "./observer.js";
 import { zmqError, fromErrno, type ZmqError } from "./errors.js";
 import { PipeHost } from "./pipe-host.js";
-import { transportFor, type Listener, type Dialing } from "../transports/index.js";
+import { transportFor, type Listener, type Dialing, type Conn } from "../transports/index.js";
 import { Opt } from "./options.js";
 
 const EAGAIN = -11;
@@ -136,15 +136,18 @@ export class Socket implements SocketSink {
     this.assertOpen();
     if (typeof address !== "string") throw zmqError("EINVAL", "Address must be a string");
     const t = transportFor(address);
-    let listener: Listener;
+    let listener: Listener | null = null;
+    // inproc dialers that were waiting connect during listen(), before it returns.
+    const early: Conn[] = [];
     try {
-      listener = await t.listen(address, (conn, remote) => this.accept(conn, listener, remote));
+      listener = await t.listen(address, (conn) => { if (listener) this.accept(conn, listener); else early.push(conn); });
     } catch (err) {
       const e = err as ZmqError;
       this.events.emit({ type: "bind:error", address, error: e });
       throw zmqError(e.code ?? "EINVAL", e.message, { address });
     }
     if (this._closed) { await listener.close(); throw zmqError("EBADF", "Socket is closed"); }
+    for (const conn of early) this.accept(conn, listener);
     this.listeners.set(address, { listener, address });
     if (listener.endpoint !== address) this.listeners.set(listener.endpoint, { listener, address });
     this._lastEndpoint = listener.endpoint;
@@ -180,12 +183,11 @@ export class Socket implements SocketSink {
     ep.close();
   }
 
-  private accept(conn: import("../transports/index.js").Conn, listener: Listener, remote: string): void {
+  private accept(conn: Conn, listener: Listener): void {
     if (this._closed) { conn.end(); return; }
     const p = new PipeHost(this, listener.endpoint, false, null, listener);
     this.events.emit({ type: "accept", address: listener.endpoint });
     p.attach(conn);
-    void remote;
   }
 
   close(): void {

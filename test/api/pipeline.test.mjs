@@ -155,6 +155,28 @@ eachTransport(it, "reconnect: the connecting PUSH keeps queued messages and deli
   assert.equal(str(await recv(pull2)), ["after"]);
 });
 
+eachTransport(it, "concurrent (not awaited) sends beyond the HWM queue and are delivered in send order", async (res, kind) => {
+  const pull = res.sock(new zmq.Pull());
+  const log = watch(pull);
+  const ep = await bindAny(pull, kind, res);
+  const push = res.sock(new zmq.Push({ sendHighWaterMark: 4 }));
+  push.connect(ep);
+  await log.next("handshake");
+  const N = 300;
+  const SIZE = 64 * 1024;
+  const sends = [];
+  for (let i = 0; i < N; i++) {
+    const b = Buffer.alloc(SIZE, i & 0xff);
+    b.writeUInt32BE(i, 0);
+    sends.push(push.send(b));
+  }
+  const order = [];
+  for (let i = 0; i < N; i++) order.push((await recv(pull, 5000, `message ${i}`))[0].readUInt32BE(0));
+  await withTimeout(Promise.all(sends), 5000, "all sends");
+  const firstBad = order.findIndex((v, i) => v !== i);
+  assert.is(firstBad, -1, `out of order from position ${firstBad}: ${order.slice(Math.max(0, firstBad - 2), firstBad + 4)}`);
+});
+
 eachTransport(it, "back-pressure: beyond the high-water marks a send queues, then resolves when the PULL drains", async (res, kind) => {
   const pull = res.sock(new zmq.Pull({ receiveHighWaterMark: 2 }));
   const log = watch(pull);
