@@ -267,6 +267,7 @@ badCase(test, "B23 in-process: the stream cut at every byte boundary gives the s
     const got = [];
     for (let m = c.recv(sock); typeof m !== "number"; m = c.recv(sock)) got.push(m.map(String).join("|"));
     const out = c.takeOutput(h);
+    c.drain();
     sink.onClose = () => {};
     c.destroyPipe(h);
     return { got, out: out?.toString("hex") };

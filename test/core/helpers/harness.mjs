@@ -19,6 +19,13 @@ export function newCore(clock = new Clock(), seed = 1) {
   return new Core(seed, { clock: clock.now, manualTimers: true });
 }
 
+/** Takes a pipe's output as the host does: the chunks, then the events that follow. */
+export function takeOutput(core, h) {
+  const chunks = core.takeOutput(h);
+  core.drain();
+  return chunks;
+}
+
 /** takeOutput's chunks (wire bytes with external bodies spliced in) as one Buffer. */
 export function joinOutput(chunks) {
   if (!chunks) return Buffer.alloc(0);
@@ -61,7 +68,7 @@ export class PipeRec {
   }
 
   /** Takes every pending output byte, external bodies spliced in (empty Buffer if none). */
-  take() { return joinOutput(this.core.takeOutput(this.h)); }
+  take() { return joinOutput(takeOutput(this.core, this.h)); }
 
   get closed() { return this.closeReason !== null; }
   count(kind) { return this.events.filter((e) => e[0] === kind).length; }
@@ -156,7 +163,7 @@ class Link {
     for (const from of [this.a, this.b]) {
       const to = this.other(from);
       const q = this.q.get(from);
-      const out = joinOutput(from.core.takeOutput(from.h));
+      const out = joinOutput(takeOutput(from.core, from.h));
       if (out.length) { q.push(out); moved = true; }
       if (q.length && !to.closed) {
         moved = true;
