@@ -50,7 +50,18 @@ export class PipeHost implements PipeSink {
     this.blocked = false;
     this.handshaken = false;
     this.closeReason = 0;
-    conn.ondata = (b) => core().input(this.h, b);
+    conn.ondata = (b) => {
+      try {
+        core().input(this.h, b);
+      } catch (err) {
+        // The core refused to go on (it ran out of memory, say): this
+        // connection ends with a reason rather than taking the process down.
+        this.closeReason = -1;
+        conn.end();
+        const error = Object.assign(new Error(`wasmq core failure: ${(err as Error).message}`), { code: "ERR_WASMQ_CORE" });
+        this.sock.events.emit({ type: "disconnect", address: this.address, error });
+      }
+    };
     conn.ondrain = () => { this.blocked = false; this.flush(); };
     conn.onclose = () => this.transportClosed(conn);
     core().startPipe(this.h);
@@ -80,6 +91,7 @@ export class PipeHost implements PipeSink {
     this.blocked = false;
     core().pipeClosed(this.h);
     const r = this.closeReason;
+    if (r < 0) return;
     this.sock.events.emit({
       type: "disconnect",
       address: this.address,

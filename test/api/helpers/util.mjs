@@ -11,6 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { rmSync } from "node:fs";
 import * as net from "node:net";
+import { withTimeout as bounded, Resources, boundedSuite, str, tick } from "../../helpers/suite.mjs";
+
+export { Resources, str, tick };
 
 const spec = process.env.WASMQ_IMPL || "wasmq/zmq";
 const mod = await import(spec);
@@ -22,13 +25,7 @@ export const isWasmq = spec === "wasmq/zmq";
 export const DEFAULT_TIMEOUT = 5_000;
 
 /** Reject if `promise` does not settle within `ms` milliseconds. */
-export function withTimeout(promise, ms = DEFAULT_TIMEOUT, what = "operation") {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([Promise.resolve(promise), timeout]).finally(() => clearTimeout(timer));
-}
+export const withTimeout = (promise, ms = DEFAULT_TIMEOUT, what = "operation") => bounded(promise, ms, what);
 
 /** One bounded receive. */
 export function recv(sock, ms = DEFAULT_TIMEOUT, what = "a message") {
@@ -40,11 +37,6 @@ export function send(sock, msg, ms = DEFAULT_TIMEOUT, what = "a send to complete
   return withTimeout(sock.send(msg), ms, what);
 }
 
-/** Frames as strings. */
-export const str = (frames) => frames.map((f) => f.toString());
-
-/** Wait for a timer (only to pace retry loops, never as a wait for an outcome). */
-export const tick = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Let one full event-loop turn pass (I/O, timers, immediates). */
 export const turn = () => new Promise((r) => setImmediate(r));
 
@@ -135,47 +127,8 @@ export async function laterAddress(kind, res, tag = "later") {
  * Per-test resource tracker. Everything registered is released in
  * test.after.each, whether the test passed, failed or timed out.
  */
-export class Resources {
-  constructor() {
-    this.items = [];
-  }
-  /** Track a socket; returns it. */
-  sock(s) {
-    this.items.push(() => {
-      if (!s.closed) s.close();
-    });
-    return s;
-  }
-  defer(fn) {
-    this.items.push(fn);
-    return fn;
-  }
-  async cleanup() {
-    const items = this.items.reverse();
-    this.items = [];
-    for (const fn of items) {
-      try {
-        await fn();
-      } catch (err) {
-        console.error("cleanup error:", err);
-      }
-    }
-  }
-}
-
-/**
- * Wire a uvu suite: every test body is bounded by `timeout` ms and all
- * registered resources are released after each test.
- * Returns `it(name, fn, ms?)`; fn receives the Resources object.
- */
-export function api(test, { timeout = 8_000 } = {}) {
-  const res = new Resources();
-  test.after.each(() => res.cleanup());
-  test.after(() => res.cleanup());
-  return (name, fn, ms = timeout) => {
-    test(name, () => withTimeout(Promise.resolve().then(() => fn(res)), ms, `test "${name}"`));
-  };
-}
+/** A uvu suite for API tests: bounded test bodies, resources released after each. */
+export const api = (test, { timeout = 8_000 } = {}) => boundedSuite(test, timeout);
 
 /** Register `name [transport]` for each transport; fn(res, kind). */
 export function eachTransport(it, name, fn, ms) {

@@ -6,22 +6,17 @@ import { rmSync } from "node:fs";
 
 export const DEFAULT_TIMEOUT = 10_000;
 
+import { withTimeout as bounded, Resources, boundedSuite, str, tick } from "../../helpers/suite.mjs";
+
+export { Resources, str, tick };
+
 /** Reject if `promise` does not settle within `ms` milliseconds. */
-export function withTimeout(promise, ms = DEFAULT_TIMEOUT, what = "operation") {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+export const withTimeout = (promise, ms = DEFAULT_TIMEOUT, what = "operation") => bounded(promise, ms, what);
 
 /** Receive one multipart message from a zeromq.js-style socket, bounded. */
 export function recv(sock, ms = DEFAULT_TIMEOUT, what = "a message") {
   return withTimeout(sock.receive(), ms, what);
 }
-
-/** A promise-returning timer (only for pacing retry loops, never as a wait). */
-export const tick = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export const sha256 = (buf) => createHash("sha256").update(buf).digest("hex");
 
@@ -34,8 +29,6 @@ export function pattern(n, seed = 0) {
   return out;
 }
 
-export const str = (frames) => frames.map((f) => f.toString());
-
 let ipcCounter = 0;
 /** A fresh ipc:// endpoint under os.tmpdir(); the file is removed on cleanup. */
 export function ipcEndpoint(res, tag = "ipc") {
@@ -44,52 +37,8 @@ export function ipcEndpoint(res, tag = "ipc") {
   return `ipc://${path}`;
 }
 
-/**
- * Per-test resource tracker. Everything registered is released in
- * test.after.each, whether the test passed, failed or timed out.
- */
-export class Resources {
-  constructor() {
-    this.items = [];
-  }
-  /** Track a socket (anything with close()); returns it. */
-  sock(s) {
-    this.items.push(() => {
-      if (!s.closed) s.close();
-    });
-    return s;
-  }
-  /** Register an arbitrary cleanup function. */
-  defer(fn) {
-    this.items.push(fn);
-    return fn;
-  }
-  async cleanup() {
-    const items = this.items.reverse();
-    this.items = [];
-    for (const fn of items) {
-      try {
-        await fn();
-      } catch (err) {
-        console.error("cleanup error:", err);
-      }
-    }
-  }
-}
-
-/**
- * Wire a uvu suite for interop tests: every test body is bounded by a timeout
- * and every registered resource is released after each test.
- * Returns `it(name, fn, timeoutMs?)` where fn receives the Resources object.
- */
-export function interop(test, { timeout = 15_000 } = {}) {
-  const res = new Resources();
-  test.after.each(() => res.cleanup());
-  test.after(() => res.cleanup());
-  return (name, fn, ms = timeout) => {
-    test(name, () => withTimeout(Promise.resolve().then(() => fn(res)), ms, `test "${name}"`));
-  };
-}
+/** A uvu suite for interop tests: bounded test bodies, resources released after each. */
+export const interop = (test, { timeout = 15_000 } = {}) => boundedSuite(test, timeout);
 
 /**
  * Continuously receives from a socket into a queue, so the socket always has a
