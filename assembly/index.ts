@@ -114,6 +114,16 @@ export function socket_poll(h: i32): i32 {
   return r;
 }
 
+// Messages still queued in the socket's pipes (what linger waits for).
+export function socket_queued(h: i32): i32 {
+  let s = sockets.get(h);
+  if (!s) return -EBADF;
+  let n = 0;
+  let a = s.pipes;
+  for (let i = 0; i < a.length; i++) n += a[i].outMsgs + a[i].pendingMsgs;
+  return n;
+}
+
 // ---- pipes ----
 
 // outbound = made by connect(): survives reconnects. The host calls

@@ -35,6 +35,7 @@ interface Exports {
   socket_send(h: number, nframes: number): number;
   socket_recv(h: number): number;
   socket_poll(h: number): number;
+  socket_queued(h: number): number;
   recv_desc_ptr(): number;
   pipe_open(sh: number, outbound: number): number;
   pipe_start(h: number, now: number): number;
@@ -171,6 +172,9 @@ export class Core {
   }
 
   poll(h: number): number { return this.x.socket_poll(h); }
+
+  /** Messages still queued for the socket's peers. */
+  queued(h: number): number { return this.x.socket_queued(h); }
 
   /**
    * Returns 0 or a negative errno. Large frames go by reference (the caller

@@ -41,6 +41,7 @@ class InprocConn implements Conn {
     this.finish();
   }
   pause(): void { this.paused = true; }
+  unref(): void {}
   resume(): void { this.paused = false; this.schedule(); }
 
   private receive(b: Buffer): void {
@@ -128,6 +129,6 @@ export const inproc: Transport = {
       w.push(go);
     };
     queueMicrotask(go);
-    return { cancel: () => { cancelled = true; } };
+    return { cancel: () => { cancelled = true; }, unref: () => {} };
   },
 };

@@ -52,6 +52,9 @@ export const ipc: Transport = {
     let settled = false;
     s.once("connect", () => { settled = true; open(new StreamConn(s)); });
     s.once("error", (err) => { if (!settled) { settled = true; s.destroy(); fail(err); } });
-    return { cancel: () => { if (!settled) { settled = true; s.destroy(); } } };
+    return {
+      cancel: () => { if (!settled) { settled = true; s.destroy(); } },
+      unref: () => { s.unref(); },
+    };
   },
 };

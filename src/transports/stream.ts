@@ -34,5 +34,6 @@ export class StreamConn implements Conn {
   }
   end(): void { this.s.end(); this.s.destroySoon(); }
   pause(): void { this.s.pause(); }
+  unref(): void { this.s.unref(); }
   resume(): void { this.s.resume(); }
 }

@@ -11,6 +11,8 @@ export interface Conn {
   ondata: (b: Buffer) => void;
   onclose: () => void;
   ondrain: () => void;
+  /** Stop this connection from keeping the process alive (a lingering socket). */
+  unref(): void;
 }
 
 export interface Listener {
@@ -21,6 +23,7 @@ export interface Listener {
 
 export interface Dialing {
   cancel(): void;
+  unref(): void;
 }
 
 export interface Transport {

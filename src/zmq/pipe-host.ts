@@ -67,14 +67,16 @@ export class PipeHost implements PipeSink {
     core().startPipe(this.h);
   }
 
-  flush(): void {
+  /** Writes what the core has for this pipe; `force` ignores back-pressure (closing). */
+  flush(force = false): void {
     const c = this.conn;
-    if (!c || this.blocked) return;
+    if (!c || (this.blocked && !force)) return;
     const k = core();
     const chunks = k.takeOutput(this.h);
     if (!chunks) return;
     if (!c.write(chunks)) this.blocked = true;
     k.drain();
+    if (this.sock.lingering) this.sock.lingerCheck();
   }
 
   connectFailed(): void { core().connectFailed(this.h); }

@@ -49,12 +49,13 @@ class ConnectEndpoint {
   }
 
   dial(): void {
-    if (this.sock.closed) return;
+    if (this.sock.closed && !this.sock.lingering) return;
     try {
-      this.dialing = transportFor(this.address).connect(
+      const dialing = transportFor(this.address).connect(
         this.address,
         (conn) => {
           this.dialing = null;
+          if (this.sock.lingering) conn.unref();
           this.sock.events.emit({ type: "connect", address: this.address });
           this.pipe.attach(conn);
         },
@@ -69,6 +70,8 @@ class ConnectEndpoint {
           this.pipe.connectFailed();
         },
       );
+      this.dialing = dialing;
+      if (this.sock.lingering) dialing.unref();
     } catch (err) {
       this.sock.events.emit({ type: "connect:retry", address: this.address, error: err as ZmqError });
       this.pipe.connectFailed();
@@ -96,7 +99,7 @@ export class Socket implements SocketSink {
   private host = {
     sendTimeout: -1,
     receiveTimeout: -1,
-    linger: 0,
+    linger: -1,
     reconnectInterval: 100,
     reconnectMaxInterval: 0,
     heartbeatInterval: 0,
@@ -190,24 +193,56 @@ export class Socket implements SocketSink {
     p.attach(conn);
   }
 
+  /**
+   * Closes the socket at once for the application. Messages already queued
+   * for peers are still delivered for up to `linger` ms (-1: until they are;
+   * 0: not at all), without keeping the process alive for them.
+   */
   close(): void {
     if (this._closed) return;
     this._closed = true;
     const err = () => zmqError("EAGAIN", "Socket was closed", { errno: 11 });
     for (const w of this.sendWaiters.splice(0)) { if (w.timer) clearTimeout(w.timer); w.reject(err()); }
     for (const w of this.recvWaiters.splice(0)) { if (w.timer) clearTimeout(w.timer); w.reject(err()); }
-    // Whatever is already encoded goes out before the transports end.
-    for (const p of this.pipes) p.flush();
-    for (const ep of this.endpoints.values()) ep.dialing?.cancel();
-    this.endpoints.clear();
-    core().closeSocket(this.handle);
+    // No new peers; the existing ones get what is queued for them.
     const closing = new Set<Listener>();
     for (const { listener } of this.listeners.values()) closing.add(listener);
     this.listeners.clear();
-    for (const l of closing) void l.close();
+    for (const l of closing) void l.close().then(() => this.events.emit({ type: "close", address: l.endpoint }));
+    for (const p of this.pipes) p.flush(true);
+    const linger = this.host.linger;
+    if (linger !== 0 && core().queued(this.handle) > 0) {
+      this.lingering = true;
+      for (const ep of this.endpoints.values()) ep.dialing?.unref();
+      for (const p of this.pipes) p.conn?.unref();
+      if (linger > 0) {
+        const t = setTimeout(() => this.finishClose(), linger) as { unref?: () => void };
+        t.unref?.();
+      }
+      return;
+    }
+    this.finishClose();
+  }
+
+  /** @internal whether close() is waiting for queued messages to leave. */
+  lingering = false;
+
+  /** @internal after a flush while lingering: done once nothing is queued. */
+  lingerCheck(): void {
+    if (this.lingering && core().queued(this.handle) === 0) this.finishClose();
+  }
+
+  private finishClose(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.lingering = false;
+    for (const ep of this.endpoints.values()) ep.dialing?.cancel();
+    this.endpoints.clear();
+    core().closeSocket(this.handle);
     this.events.emit({ type: "end" });
     this.events.close();
   }
+  private finished = false;
 
   // ---- messages ----
 
@@ -324,7 +359,7 @@ export class Socket implements SocketSink {
   set sendTimeout(v: number) { this.host.sendTimeout = this.num("sendTimeout", v); }
   get receiveTimeout(): number { return this.host.receiveTimeout; }
   set receiveTimeout(v: number) { this.host.receiveTimeout = this.num("receiveTimeout", v); }
-  /** Pending unsent messages are dropped on close; bytes already encoded are flushed. */
+  /** How long close() keeps delivering queued messages: ms, -1 (until done) or 0. */
   get linger(): number { return this.host.linger; }
   set linger(v: number) { this.host.linger = this.num("linger", v); }
 

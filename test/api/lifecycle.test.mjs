@@ -3,8 +3,10 @@
 // address reuse after close, unknown schemes, and options as properties.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import { spawn } from "node:child_process";
 import {
-  zmq, api, eachTransport, bindAny, bindAddress, recv, send, str, withTimeout, expectCode, settledAfter,
+  zmq, api, eachTransport, bindAny, bindAddress, laterAddress, recv, send, str, withTimeout, expectCode, settledAfter,
+  isWasmq,
 } from "./helpers/util.mjs";
 
 const test = suite("api: life cycle and errors");
@@ -198,5 +200,46 @@ eachTransport(it, "conflate: a PULL keeps only the newest waiting message", asyn
   for (let i = 1; i < got.length; i++) assert.ok(got[i] > got[i - 1], "newer messages only");
   assert.ok(got.length < 100, `older messages were dropped (received ${got.length} of 100)`);
 });
+
+eachTransport(it, "linger -1 (the default): a message sent before the peer existed is delivered after close()", async (res, kind) => {
+  const ep = await laterAddress(kind, res, "linger");
+  const push = new zmq.Push();
+  assert.is(push.linger, -1);
+  push.connect(ep);
+  await send(push, "sent-then-closed");
+  push.close();
+  assert.ok(push.closed);
+  const pull = res.sock(new zmq.Pull());
+  await pull.bind(ep);
+  assert.equal(str(await recv(pull)), ["sent-then-closed"]);
+});
+
+eachTransport(it, "linger 0: a message not yet sent is dropped at close()", async (res, kind) => {
+  const ep = await laterAddress(kind, res, "nolinger");
+  const push = new zmq.Push({ linger: 0 });
+  push.connect(ep);
+  await send(push, "dropped");
+  push.close();
+  const pull = res.sock(new zmq.Pull({ receiveTimeout: 300 }));
+  await pull.bind(ep);
+  await expectCode(() => pull.receive(), "EAGAIN", "receive after a linger-0 close", 2000);
+});
+
+if (isWasmq) {
+  it("a socket lingering for a peer that never comes does not keep the process alive", async () => {
+    const program = `
+      const zmq = require("wasmq/zmq");
+      const push = new zmq.Push();
+      push.connect("tcp://127.0.0.1:1");
+      push.send("never delivered").then(() => { push.close(); console.log("closed"); });
+    `;
+    const child = spawn(process.execPath, ["-e", program], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (b) => { out += b; });
+    const code = await withTimeout(new Promise((r) => child.on("exit", r)), 5000, "the child to exit");
+    assert.is(code, 0);
+    assert.is(out.trim(), "closed");
+  });
+}
 
 test.run();

@@ -20,10 +20,13 @@ export class Resources {
   constructor() {
     this.items = [];
   }
-  /** Track a socket (anything with close()); returns it. */
+  /** Track a socket (anything with close()); returns it. Teardown does not linger. */
   sock(s) {
     this.items.push(() => {
-      if (!s.closed) s.close();
+      if (!s.closed) {
+        s.linger = 0;
+        s.close();
+      }
     });
     return s;
   }

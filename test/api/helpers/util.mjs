@@ -123,10 +123,6 @@ export async function laterAddress(kind, res, tag = "later") {
   return bindAddress(kind, res, tag);
 }
 
-/**
- * Per-test resource tracker. Everything registered is released in
- * test.after.each, whether the test passed, failed or timed out.
- */
 /** A uvu suite for API tests: bounded test bodies, resources released after each. */
 export const api = (test, { timeout = 8_000 } = {}) => boundedSuite(test, timeout);
 
