@@ -2,7 +2,7 @@
 // first, as libzmq does; unbinding removes ours.
 import * as net from "node:net";
 import * as fs from "node:fs";
-import { StreamConn } from "./stream.js";
+import { StreamConn, dialStream } from "./stream.js";
 import type { Transport, Listener, Dialing } from "./transport.js";
 
 function pathOf(address: string): string {
@@ -48,13 +48,6 @@ export const ipc: Transport = {
   },
 
   connect(address, open, fail): Dialing {
-    const s = net.connect({ path: pathOf(address) });
-    let settled = false;
-    s.once("connect", () => { settled = true; open(new StreamConn(s)); });
-    s.once("error", (err) => { if (!settled) { settled = true; s.destroy(); fail(err); } });
-    return {
-      cancel: () => { if (!settled) { settled = true; s.destroy(); } },
-      unref: () => { s.unref(); },
-    };
+    return dialStream({ path: pathOf(address) }, open, fail);
   },
 };

@@ -1,6 +1,7 @@
 // Adapts a Node net.Socket (TCP or Unix domain) to the Conn contract.
+import * as net from "node:net";
 import type { Socket as NetSocket } from "node:net";
-import type { Conn } from "./transport.js";
+import type { Conn, Dialing } from "./transport.js";
 
 const WRITE_BUFFER_LIMIT = 1 << 20;
 
@@ -36,4 +37,20 @@ export class StreamConn implements Conn {
   pause(): void { this.s.pause(); }
   unref(): void { this.s.unref(); }
   resume(): void { this.s.resume(); }
+}
+
+/** Dials a TCP or Unix socket; `open` gets the connection, `fail` the error. */
+export function dialStream(
+  options: net.NetConnectOpts,
+  open: (c: Conn) => void,
+  fail: (err: Error) => void,
+): Dialing {
+  const s = net.connect(options);
+  let settled = false;
+  s.once("connect", () => { settled = true; open(new StreamConn(s)); });
+  s.once("error", (err) => { if (!settled) { settled = true; s.destroy(); fail(err); } });
+  return {
+    cancel: () => { if (!settled) { settled = true; s.destroy(); } },
+    unref: () => { s.unref(); },
+  };
 }

@@ -1,7 +1,7 @@
 // tcp://host:port. Binding to `*` means every IPv4 interface; port 0 or `*`
 // picks a free port, reported back through the listener's endpoint.
 import * as net from "node:net";
-import { StreamConn } from "./stream.js";
+import { StreamConn, dialStream } from "./stream.js";
 import type { Transport, Listener, Conn, Dialing } from "./transport.js";
 
 function parse(address: string): { host: string; port: number } {
@@ -53,13 +53,6 @@ export const tcp: Transport = {
   connect(address, open: (c: Conn) => void, fail): Dialing {
     const { host, port } = parse(address);
     if (host === "*" || port === 0) throw invalid(address);
-    const s = net.connect({ host, port, noDelay: true });
-    let settled = false;
-    s.once("connect", () => { settled = true; open(new StreamConn(s)); });
-    s.once("error", (err) => { if (!settled) { settled = true; s.destroy(); fail(err); } });
-    return {
-      cancel: () => { if (!settled) { settled = true; s.destroy(); } },
-      unref: () => { s.unref(); },
-    };
+    return dialStream({ host, port, noDelay: true }, open, fail);
   },
 };
