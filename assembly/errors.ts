@@ -9,6 +9,8 @@ export const ENOTSUP: i32 = 95;
 export const EHOSTUNREACH: i32 = 113;
 export const EFSM: i32 = 156384763;
 export const EBADF: i32 = 9;
+export const ETIMEDOUT: i32 = 110;
+export const ESTATE: i32 = 1011;   // SP: the operation makes no sense in this state (nng NNG_ESTATE)
 
 // Why the core closed a pipe (PIPE_CLOSE event, arg a).
 export const R_NONE: i32 = 0;
@@ -30,3 +32,7 @@ export const R_PEER_LIMIT: i32 = 15;          // PAIR already has its peer
 export const R_CLOSED_BY_SOCKET: i32 = 16;    // disconnect()/close()/handover
 export const R_INVALID_IDENTITY: i32 = 17;
 export const R_SUBSCRIPTION_LIMIT: i32 = 18; // a peer's subscriptions outgrew their budget
+export const R_SP_BAD_HEADER: i32 = 19;       // not 00 'S' 'P' 00 .. .. 00 00
+export const R_SP_PROTOCOL_MISMATCH: i32 = 20; // the peer's protocol is not our peer protocol
+export const R_SP_MALFORMED: i32 = 21;        // a protocol header the spec says closes the pipe
+export const R_SP_UNEXPECTED: i32 = 22;       // traffic this protocol never sends (to a PUB)

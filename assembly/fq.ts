@@ -1,16 +1,19 @@
 // Fair queuing: round-robin over the pipes that have a complete message
 // waiting. Messages are atomic, so a multipart message never interleaves.
+// With priorities (SP receivePriority), the best priority waiting goes first.
 import { Pipe } from "./pipe";
 
 export class FairQueue {
   active: Array<Pipe> = [];
   cursor: i32 = 0;
   lastPipe: Pipe | null = null;
+  prioritized: bool = false;
 
   add(p: Pipe): void {
     if (p.inFq) return;
     p.inFq = true;
     this.active.push(p);
+    if (p.recvPrio != 8) this.prioritized = true;
   }
 
   remove(p: Pipe): void {
@@ -30,6 +33,11 @@ export class FairQueue {
     let n = a.length;
     if (n == 0) return null;
     if (this.cursor >= n) this.cursor = 0;
+    if (this.prioritized) {
+      let best = 17;
+      for (let i = 0; i < n; i++) if (a[i].recvPrio < best) best = a[i].recvPrio;
+      while (a[this.cursor].recvPrio != best) this.cursor = this.cursor + 1 < n ? this.cursor + 1 : 0;
+    }
     let p = a[this.cursor];
     this.cursor = this.cursor + 1 < n ? this.cursor + 1 : 0;
     return p;

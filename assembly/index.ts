@@ -31,6 +31,18 @@ import { Dealer } from "./roles/dealer";
 import { Router } from "./roles/router";
 import { Push } from "./roles/push";
 import { Pull } from "./roles/pull";
+import * as SP from "./sp/wire";
+import { Pair0 } from "./sp/roles/pair0";
+import { Pair1 } from "./sp/roles/pair1";
+import { Pub0 } from "./sp/roles/pub0";
+import { Sub0 } from "./sp/roles/sub0";
+import { Req0 } from "./sp/roles/req0";
+import { Rep0 } from "./sp/roles/rep0";
+import { Push0 } from "./sp/roles/push0";
+import { Pull0 } from "./sp/roles/pull0";
+import { Surveyor0 } from "./sp/roles/surveyor0";
+import { Respondent0 } from "./sp/roles/respondent0";
+import { Bus0 } from "./sp/roles/bus0";
 
 const input = new Bytes();
 
@@ -57,6 +69,17 @@ export function socket_open(type: i32): i32 {
     case W.ROUTER: s = new Router(); break;
     case W.PUSH: s = new Push(); break;
     case W.PULL: s = new Pull(); break;
+    case SP.PAIR0: s = new Pair0(); break;
+    case SP.PAIR1: s = new Pair1(); break;
+    case SP.PUB0: s = new Pub0(); break;
+    case SP.SUB0: s = new Sub0(); break;
+    case SP.REQ0: s = new Req0(); break;
+    case SP.REP0: s = new Rep0(); break;
+    case SP.PUSH0: s = new Push0(); break;
+    case SP.PULL0: s = new Pull0(); break;
+    case SP.SURVEYOR0: s = new Surveyor0(); break;
+    case SP.RESPONDENT0: s = new Respondent0(); break;
+    case SP.BUS0: s = new Bus0(); break;
     default: return -EINVAL;
   }
   s.handle = sockets.add(s);
@@ -86,9 +109,10 @@ export function socket_set_bytes(h: i32, opt: i32, n: u32): i32 {
 
 // Sends the message whose frames the host laid out in the input region as
 // [len u32][bytes]...; returns 0 or a negative errno (EAGAIN: retry on EV_WRITABLE).
-export function socket_send(h: i32, nframes: u32): i32 {
+export function socket_send(h: i32, nframes: u32, now: f64): i32 {
   let s = sockets.get(h);
   if (!s) return -EBADF;
+  setCallNow(now);
   let rc = s.send(input.ptr, nframes);
   settleInput(input.ptr, nframes);
   return rc;
@@ -96,9 +120,10 @@ export function socket_send(h: i32, nframes: u32): i32 {
 
 // Returns the frame count of the next message (descriptors at recv_desc_ptr)
 // or a negative errno (EAGAIN: wait for EV_READABLE).
-export function socket_recv(h: i32): i32 {
+export function socket_recv(h: i32, now: f64): i32 {
   let s = sockets.get(h);
   if (!s) return -EBADF;
+  setCallNow(now);
   return s.recv();
 }
 
@@ -126,12 +151,15 @@ export function socket_queued(h: i32): i32 {
 
 // ---- pipes ----
 
-// outbound = made by connect(): survives reconnects. The host calls
-// pipe_start once a transport is up.
-export function pipe_open(sh: i32, outbound: bool): i32 {
+// Flags: PIPE_OUTBOUND = made by connect() (survives reconnects);
+// PIPE_IPC = SP's IPC framing. The host calls pipe_start once a transport is up.
+const PIPE_OUTBOUND: i32 = 1;
+const PIPE_IPC: i32 = 2;
+
+export function pipe_open(sh: i32, flags: i32): i32 {
   let s = sockets.get(sh);
   if (!s) return -EBADF;
-  let p = new Pipe(s, outbound);
+  let p = s.makePipe((flags & PIPE_OUTBOUND) != 0, (flags & PIPE_IPC) != 0);
   p.handle = pipes.add(p);
   s.addPipe(p);
   return p.handle;
@@ -214,6 +242,11 @@ export function pipe_reason(h: i32): i32 {
 export function tick(now: f64): f64 {
   setCallNow(now);
   resetDeadline();
+  let socks = sockets.items;
+  for (let i = 0; i < socks.length; i++) {
+    let s = socks[i];
+    if (s) { s.tick(now); noteDeadline(s.deadline()); }
+  }
   let items = pipes.items;
   for (let i = 0; i < items.length; i++) {
     let p = items[i];

@@ -24,6 +24,14 @@ export const OPT_ROUTING_ID: i32 = 20;       // bytes
 export const OPT_SUBSCRIBE: i32 = 21;        // bytes
 export const OPT_UNSUBSCRIBE: i32 = 22;      // bytes
 
+// SP (nng/nanomsg) options.
+export const OPT_RAW: i32 = 30;
+export const OPT_MAX_TTL: i32 = 31;
+export const OPT_RESEND_IVL: i32 = 32;
+export const OPT_SURVEY_TIME: i32 = 33;
+export const OPT_SEND_PRIORITY: i32 = 34;
+export const OPT_RECV_PRIORITY: i32 = 35;
+
 export class Options {
   sndhwm: i32 = 1000;
   rcvhwm: i32 = 1000;
@@ -43,6 +51,12 @@ export class Options {
   xpubVerbosity: i32 = 0;
   xpubManual: bool = false;
   conflate: bool = false;
+  raw: bool = false;
+  maxTtl: i32 = 8;
+  resendIvl: f64 = 60000;
+  surveyTime: f64 = 1000;
+  sendPriority: i32 = 8;
+  recvPriority: i32 = 8;
 
   set(opt: i32, v: f64): bool {
     switch (opt) {
@@ -64,6 +78,12 @@ export class Options {
       case OPT_XPUB_VERBOSITY: this.xpubVerbosity = <i32>v; break;
       case OPT_XPUB_MANUAL: this.xpubManual = v != 0; break;
       case OPT_CONFLATE: this.conflate = v != 0; break;
+      case OPT_RAW: this.raw = v != 0; break;
+      case OPT_MAX_TTL: if (v < 1 || v > 15) return false; this.maxTtl = <i32>v; break;
+      case OPT_RESEND_IVL: this.resendIvl = v; break;
+      case OPT_SURVEY_TIME: this.surveyTime = v; break;
+      case OPT_SEND_PRIORITY: if (v < 1 || v > 16) return false; this.sendPriority = <i32>v; break;
+      case OPT_RECV_PRIORITY: if (v < 1 || v > 16) return false; this.recvPriority = <i32>v; break;
       default: return false;
     }
     return true;

@@ -1,6 +1,7 @@
 // A pipe: one peer of a socket. It holds the ZMTP engine for the current
 // connection (greeting, NULL handshake, resumable frame decoder, encoder,
-// heartbeats) and the queues that outlive it.
+// heartbeats) and the queues that outlive it. sp/pipe.ts swaps in the SP
+// engine over the same session.
 //
 // A pipe made by connect() is a session: it survives reconnects, keeps its
 // unsent messages, and schedules its own reconnect with back-off. A pipe made
@@ -121,6 +122,10 @@ export class Pipe {
   reconnectAt: f64 = 0;
   reconnectIvl: f64 = 0;
 
+  // Priorities (1 highest .. 16), nanomsg's per-endpoint send/receive priority.
+  sendPrio: i32 = 8;
+  recvPrio: i32 = 8;
+
   // Host-visible reason of the last close.
   reason: i32 = 0;
 
@@ -134,6 +139,20 @@ export class Pipe {
 
   // A transport is up: send our greeting and start reading theirs.
   start(now: f64): void {
+    this.resetConnection(now);
+    let g = this.out.reserve(GREETING_SIZE);
+    memory.fill(g, 0, GREETING_SIZE);
+    store<u8>(g, GREETING_SIG_START);
+    store<u8>(g + 9, GREETING_SIG_END);
+    store<u8>(g + GREETING_OFF_MAJOR, ZMTP_MAJOR);
+    store<u8>(g + GREETING_OFF_MINOR, ZMTP_MINOR);
+    memory.copy(g + GREETING_OFF_MECHANISM, NULL_MECHANISM, GREETING_MECHANISM_LEN);
+    this.out.len += GREETING_SIZE;
+    this.signalOutput();
+  }
+
+  // Fresh state for a new connection, with the handshake deadline armed.
+  protected resetConnection(now: f64): void {
     this.out.len = 0;
     releaseSplices(this.outSplices);
     this.extBytes = 0;
@@ -146,15 +165,6 @@ export class Pipe {
     this.greet.len = 0;
     this.dState = D_FLAGS;
     this.reconnectAt = 0;
-    let g = this.out.reserve(GREETING_SIZE);
-    memory.fill(g, 0, GREETING_SIZE);
-    store<u8>(g, GREETING_SIG_START);
-    store<u8>(g + 9, GREETING_SIG_END);
-    store<u8>(g + GREETING_OFF_MAJOR, ZMTP_MAJOR);
-    store<u8>(g + GREETING_OFF_MINOR, ZMTP_MINOR);
-    memory.copy(g + GREETING_OFF_MECHANISM, NULL_MECHANISM, GREETING_MECHANISM_LEN);
-    this.out.len += GREETING_SIZE;
-    this.signalOutput();
     let hs = this.sock.opts.handshakeIvl;
     if (hs > 0) { this.handshakeAt = now + hs; noteDeadline(this.handshakeAt); }
   }
@@ -354,6 +364,13 @@ export class Pipe {
       if (md.identityLen > 255 || load<u8>(md.identityAt) == 0) { this.fail(R.R_INVALID_IDENTITY, now); return; }
       this.identity.append(md.identityAt, md.identityLen);
     }
+    this.activate(now);
+  }
+
+  // The handshake succeeded: the socket may still refuse the peer; queued
+  // messages go out behind the handshake; routing takes the pipe in.
+  protected activate(now: f64): void {
+    let s = this.sock;
     this.state = ST_ACTIVE;
     this.handshakeAt = 0;
     this.reconnectIvl = s.opts.reconnectIvl;
@@ -552,7 +569,7 @@ export class Pipe {
   }
 
   // The connection is over: drop its partial state, keep the session.
-  private down(now: f64, reason: i32): void {
+  protected down(now: f64, reason: i32): void {
     this.connected = false;
     this.state = ST_IDLE;
     this.handshakeAt = 0; this.pingAt = 0; this.timeoutAt = 0; this.ttlAt = 0;

@@ -26,6 +26,8 @@ export function recvBegin(): void {
   recvDesc.len = 0;
 }
 export function recvFrame(ptr: usize, n: u32): void { recvDesc.push32(<u32>ptr); recvDesc.push32(n); }
+// The described frames point into m: free it on the next call, not before.
+export function recvHold(m: usize): void { lastDelivered = m; }
 
 // Describes frames [from..) of message m, then hands m to the free-on-next-call slot.
 export function recvMessage(m: usize, from: u32): i32 {
@@ -74,6 +76,11 @@ export class Socket {
   subscription(p: Pipe, topic: usize, n: u32, on: bool): void {}
   clearSubscriptions(p: Pipe): void {}
   canSend(): bool { return false; }
+  // Socket-level timers (REQ resend, survey deadline).
+  tick(now: f64): void {}
+  deadline(): f64 { return Infinity; }
+  // The pipe kind this socket speaks through.
+  makePipe(outbound: bool, ipc: bool): Pipe { return new Pipe(this, outbound); }
   // A message is waiting for recv().
   hasIn(): bool { return this.fq.active.length > 0; }
   setBytes(opt: i32, p: usize, n: u32): i32 {

@@ -7,7 +7,9 @@ export const errnoCodes: Record<number, string> = {
   22: "EINVAL",
   90: "EMSGSIZE",
   95: "ENOTSUP",
+  110: "ETIMEDOUT",
   113: "EHOSTUNREACH",
+  1011: "ESTATE",
   156384763: "EFSM",
 };
 
@@ -31,6 +33,10 @@ export const enum Reason {
   ClosedBySocket = 16,
   InvalidIdentity = 17,
   SubscriptionLimit = 18,
+  SpBadHeader = 19,
+  SpProtocolMismatch = 20,
+  SpMalformed = 21,
+  SpUnexpected = 22,
 }
 
 /** Close reasons as error codes (ERR_ZMTP_* follow zeromq.js's protocol error names). */
@@ -53,6 +59,10 @@ export const reasonCodes: Record<number, string> = {
   16: "ECANCELED",
   17: "ERR_ZMTP_INVALID_IDENTITY",
   18: "ERR_ZMTP_SUBSCRIPTION_LIMIT",
+  19: "ERR_SP_BAD_HEADER",
+  20: "ERR_SP_PROTOCOL_MISMATCH",
+  21: "ERR_SP_MALFORMED",
+  22: "ERR_SP_UNEXPECTED",
 };
 
 /** Reasons that are the peer breaking the protocol (handshake:error:protocol). */

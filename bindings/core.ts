@@ -32,12 +32,12 @@ interface Exports {
   socket_close(h: number): number;
   socket_set(h: number, opt: number, v: number): number;
   socket_set_bytes(h: number, opt: number, n: number): number;
-  socket_send(h: number, nframes: number): number;
-  socket_recv(h: number): number;
+  socket_send(h: number, nframes: number, now: number): number;
+  socket_recv(h: number, now: number): number;
   socket_poll(h: number): number;
   socket_queued(h: number): number;
   recv_desc_ptr(): number;
-  pipe_open(sh: number, outbound: number): number;
+  pipe_open(sh: number, flags: number): number;
   pipe_start(h: number, now: number): number;
   pipe_input(h: number, n: number, now: number): number;
   pipe_out_ptr(h: number): number;
@@ -177,20 +177,20 @@ export class Core {
   queued(h: number): number { return this.x.socket_queued(h); }
 
   /**
-   * Returns 0 or a negative errno. Large frames go by reference (the caller
-   * must not modify them until written); `firstInline` keeps frame 0 in
-   * linear memory for roles that read it (topics, routing ids).
+   * Returns 0 or a negative errno. Large frames from index `externalFrom` on
+   * go by reference (the caller must not modify them until written); frames
+   * before it are copied into linear memory for roles that read them.
    */
-  send(h: number, frames: Frame[], firstInline = true): number {
-    this.writeInput(frames, true, firstInline);
-    const rc = this.x.socket_send(h, frames.length);
+  send(h: number, frames: Frame[], externalFrom = 1): number {
+    this.writeInput(frames, true, externalFrom);
+    const rc = this.x.socket_send(h, frames.length, this.now());
     this.drain();
     return rc;
   }
 
   /** Frames of the next message, or a negative errno. */
   recv(h: number): Buffer[] | number {
-    const n = this.x.socket_recv(h);
+    const n = this.x.socket_recv(h, this.now());
     if (n < 0) { this.drain(); return n; }
     const u8 = this.views();
     const u32 = this.u32;
@@ -208,11 +208,11 @@ export class Core {
   }
 
   // Writes frames into the input region; with `prefixed`, as [len u32][bytes]...
-  private writeInput(frames: Frame[], prefixed = false, firstInline = true): void {
+  private writeInput(frames: Frame[], prefixed = false, externalFrom = Infinity): void {
     let total = 0;
     for (let i = 0; i < frames.length; i++) {
       const f = frames[i];
-      total += prefixed && this.isExternal(f, i, firstInline) ? 8 : frameLength(f) + (prefixed ? 4 : 0);
+      total += prefixed && this.isExternal(f, i, externalFrom) ? 8 : frameLength(f) + (prefixed ? 4 : 0);
     }
     const base = this.x.input_reserve(total);
     const u8 = this.views();
@@ -227,7 +227,7 @@ export class Core {
         } else {
           at += textEncoder.encodeInto(f, u8.subarray(at)).written!;
         }
-      } else if (prefixed && this.isExternal(f, i, firstInline)) {
+      } else if (prefixed && this.isExternal(f, i, externalFrom)) {
         const id = this.nextExternal;
         this.nextExternal = id >= 0x7fffffff ? 1 : id + 1;
         this.external.set(id, f);
@@ -242,14 +242,15 @@ export class Core {
     }
   }
 
-  private isExternal(f: Frame, i: number, firstInline: boolean): f is Uint8Array {
-    return typeof f !== "string" && f.length >= EXTERNAL_MIN && (i > 0 || !firstInline);
+  private isExternal(f: Frame, i: number, externalFrom: number): f is Uint8Array {
+    return typeof f !== "string" && f.length >= EXTERNAL_MIN && i >= externalFrom;
   }
 
   // ---- pipes ----
 
-  openPipe(socket: number, outbound: boolean, sink: PipeSink): number {
-    const h = this.x.pipe_open(socket, outbound ? 1 : 0);
+  /** ipcFraming: SP's IPC mapping (a message-type byte before each size). */
+  openPipe(socket: number, outbound: boolean, ipcFraming: boolean, sink: PipeSink): number {
+    const h = this.x.pipe_open(socket, (outbound ? 1 : 0) | (ipcFraming ? 2 : 0));
     if (h < 0) throw new Error("socket is closed");
     this.pipes.set(h, sink);
     return h;

@@ -9,4 +9,4 @@ registerTransport("ipc", ipc);
 registerTransport("inproc", inproc);
 
 export { transportFor, registerTransport } from "./transport.js";
-export type { Transport, Conn, Listener, Dialing } from "./transport.js";
+export type { Transport, Conn, Listener, Dialing, TransportOptions } from "./transport.js";

@@ -29,12 +29,13 @@ function invalid(address: string): Error {
 function formatHost(h: string): string { return h.includes(":") ? `[${h}]` : h; }
 
 export const tcp: Transport = {
-  listen(address, accept): Promise<Listener> {
+  listen(address, accept, options = {}): Promise<Listener> {
     const { host, port } = parse(address);
     const bindHost = host === "*" ? "0.0.0.0" : host;
+    const noDelay = options.noDelay !== false;
     return new Promise((resolve, reject) => {
-      const server = net.createServer({ noDelay: true }, (s) => {
-        s.setNoDelay(true);
+      const server = net.createServer({ noDelay }, (s) => {
+        s.setNoDelay(noDelay);
         accept(new StreamConn(s), `tcp://${formatHost(s.remoteAddress ?? "")}:${s.remotePort}`);
       });
       server.once("error", reject);
@@ -50,9 +51,10 @@ export const tcp: Transport = {
     });
   },
 
-  connect(address, open: (c: Conn) => void, fail): Dialing {
+  connect(address, open: (c: Conn) => void, fail, options = {}): Dialing {
     const { host, port } = parse(address);
     if (host === "*" || port === 0) throw invalid(address);
-    return dialStream({ host, port, noDelay: true }, open, fail);
+    const family = options.ipv4Only ? 4 : 0;
+    return dialStream({ host, port, noDelay: options.noDelay !== false, family }, open, fail);
   },
 };

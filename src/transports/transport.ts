@@ -26,9 +26,17 @@ export interface Dialing {
   unref(): void;
 }
 
+/** Socket options that reach the transport (nng's tcp-nodelay, ipv4-only). */
+export interface TransportOptions {
+  /** TCP_NODELAY; on unless set false. */
+  noDelay?: boolean;
+  /** Resolve and listen on IPv4 only. */
+  ipv4Only?: boolean;
+}
+
 export interface Transport {
-  listen(address: string, accept: (c: Conn, remote: string) => void): Promise<Listener>;
-  connect(address: string, open: (c: Conn) => void, fail: (err: Error) => void): Dialing;
+  listen(address: string, accept: (c: Conn, remote: string) => void, options?: TransportOptions): Promise<Listener>;
+  connect(address: string, open: (c: Conn) => void, fail: (err: Error) => void, options?: TransportOptions): Dialing;
 }
 
 const registry = new Map<string, Transport>();

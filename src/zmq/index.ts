@@ -1,13 +1,13 @@
 // wasmq/zmq: the zeromq.js v6 socket classes over the Wasm ZMTP core.
 // Each class is a thin shell: its protocol lives in assembly/roles/.
 import { Socket } from "./socket.js";
-import { Opt } from "./options.js";
+import { Opt } from "../options.js";
 
 export { Socket } from "./socket.js";
-export type { Message, MessageLike } from "./socket.js";
-export { Observer } from "./observer.js";
-export type { SocketEvent, EventType, EventError } from "./observer.js";
-export type { ZmqError } from "./errors.js";
+export type { Message, MessageLike } from "../socket.js";
+export { Observer } from "../observer.js";
+export type { SocketEvent, EventType, EventError } from "../observer.js";
+export type { ZmqError } from "../errors.js";
 
 // Socket type numbers in the core (assembly/wire.ts).
 const enum T { Pair = 0, Pub = 1, Sub = 2, Req = 3, Rep = 4, Dealer = 5, Router = 6, Pull = 7, Push = 8, XPub = 9, XSub = 10 }
@@ -17,7 +17,7 @@ type Options<S> = Partial<Omit<{ [K in keyof S as S[K] extends Function ? never 
 export class Pair extends Socket {
   constructor(options?: Options<Pair>) {
     super(T.Pair);
-    this.firstFrameInline = false;
+    this.externalFrom = 0;
     this.configure(options);
   }
 }
@@ -86,7 +86,7 @@ export class Request extends Socket {
   private _relaxed = false;
   constructor(options?: Options<Request>) {
     super(T.Req);
-    this.firstFrameInline = false;
+    this.externalFrom = 0;
     this.configure(options);
   }
 
@@ -101,7 +101,7 @@ export class Request extends Socket {
 export class Reply extends Socket {
   constructor(options?: Options<Reply>) {
     super(T.Rep);
-    this.firstFrameInline = false;
+    this.externalFrom = 0;
     this.configure(options);
   }
 }
@@ -109,7 +109,7 @@ export class Reply extends Socket {
 export class Dealer extends Socket {
   constructor(options?: Options<Dealer>) {
     super(T.Dealer);
-    this.firstFrameInline = false;
+    this.externalFrom = 0;
     this.configure(options);
   }
 }
@@ -140,7 +140,7 @@ export class Pull extends Socket {
 export class Push extends Socket {
   constructor(options?: Options<Push>) {
     super(T.Push);
-    this.firstFrameInline = false;
+    this.externalFrom = 0;
     this.configure(options);
   }
 }

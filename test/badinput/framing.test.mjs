@@ -261,7 +261,7 @@ badCase(test, "B23 in-process: the stream cut at every byte boundary gives the s
   const sock = c.openSocket(7 /* PULL */, { onReadable() {}, onWritable() {} });
   const run = (chunks) => {
     const sink = { onOutput() {}, onHandshake() {}, onClose(r) { throw new Error(`pipe closed, reason ${r}`); }, onPause() {}, onResume() {}, onConnect() {}, onReleased() {} };
-    const h = c.openPipe(sock, false, sink);
+    const h = c.openPipe(sock, false, false, sink);
     c.startPipe(h);
     for (const ch of chunks) c.input(h, ch);
     const got = [];

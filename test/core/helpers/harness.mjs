@@ -45,7 +45,7 @@ export class PipeRec {
     this.core = sock.core;
     this.outbound = outbound;
     const ev = this.events;
-    this.h = this.core.openPipe(sock.h, outbound, {
+    this.h = this.core.openPipe(sock.h, outbound, false, {
       onOutput: (urgent) => ev.push(["output", urgent]),
       onHandshake: (t) => { ev.push(["handshake", t]); this.peerType = t; },
       onClose: (r) => { ev.push(["close", r]); this.closeReason = r; },

@@ -1,5 +1,5 @@
 // Errors with the stable `code` strings zeromq.js users match on.
-import { errnoCodes } from "../../bindings/codes.js";
+import { errnoCodes } from "../bindings/codes.js";
 
 export interface ZmqError extends Error {
   code: string;
@@ -23,6 +23,8 @@ const messages: Record<string, string> = {
   EINVAL: "Invalid argument",
   EBADF: "Socket is closed",
   EMSGSIZE: "Message too long",
+  ETIMEDOUT: "Timed out",
+  ESTATE: "Incorrect state",
 };
 
 /** An error for a negative result from the core. */

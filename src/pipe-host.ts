@@ -1,10 +1,10 @@
 // The host side of one core pipe: binds it to a transport connection,
 // flushes its output once per event-loop turn, applies back-pressure, and
 // turns the core's pipe events into socket events.
-import { core, type PipeSink } from "../../bindings/core.js";
-import { reasonCodes, isProtocolError, Reason } from "../../bindings/codes.js";
-import type { Conn, Listener } from "../transports/index.js";
-import type { Socket } from "./socket.js";
+import { core, type PipeSink } from "../bindings/core.js";
+import { reasonCodes, isProtocolError, Reason } from "../bindings/codes.js";
+import type { Conn, Listener } from "./transports/index.js";
+import type { SocketBase } from "./socket.js";
 import type { EventError } from "./observer.js";
 
 // Pipes with output waiting, flushed together on the next turn: one write
@@ -35,13 +35,13 @@ export class PipeHost implements PipeSink {
   private closeReason = 0;
 
   constructor(
-    readonly sock: Socket,
+    readonly sock: SocketBase,
     readonly address: string,
     readonly outbound: boolean,
     private redial: (() => void) | null,
     readonly listener: Listener | null = null,
   ) {
-    this.h = core().openPipe(sock.handle, outbound, this);
+    this.h = core().openPipe(sock.handle, outbound, sock.ipcFraming && address.startsWith("ipc://"), this);
     sock.pipes.add(this);
   }
 

@@ -21,4 +21,10 @@ export const enum Opt {
   RoutingId = 20,
   Subscribe = 21,
   Unsubscribe = 22,
+  Raw = 30,
+  MaxTtl = 31,
+  ResendIvl = 32,
+  SurveyTime = 33,
+  SendPriority = 34,
+  RecvPriority = 35,
 }

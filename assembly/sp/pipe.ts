@@ -1,0 +1,195 @@
+// The SP engine over the shared pipe session: the 8-byte header exchange and
+// peer-protocol check, then messages framed as [size u64][payload] (TCP,
+// inproc) or [0x01][size u64][payload] (IPC). There is no multipart, no
+// heartbeat and no other control traffic on this wire.
+import { Pipe, ST_GREETING } from "../pipe";
+import { SpSocket } from "./socket";
+import { loadU64BE, loadU16BE } from "../bytes";
+import { msgNew, msgReserve, MSG_HEADER } from "../msg";
+import { EXTERNAL, addSplice } from "../external";
+import * as R from "../errors";
+import {
+  SP_HEADER_SIZE, SP_HEADER_BYTE0, SP_HEADER_S, SP_HEADER_P, SP_HEADER_VERSION, SP_HEADER_OFF_PROTO,
+  SP_SIZE_LEN, SP_IPC_MSG_TYPE,
+} from "./wire";
+
+// Decoder states.
+const D_TYPE: i32 = 10;  // IPC message-type byte
+const D_SIZE: i32 = 11;
+const D_BODY: i32 = 12;
+
+const BODY_FIRST_CHUNK: u32 = 65536;
+
+// The header byte expected at each offset (0xFFFF: the peer's protocol id).
+function headerByteOk(i: u32, b: u8): bool {
+  if (i == 0) return b == SP_HEADER_BYTE0;
+  if (i == 1) return b == SP_HEADER_S;
+  if (i == 2) return b == SP_HEADER_P;
+  if (i == 3) return b == SP_HEADER_VERSION;
+  if (i == 6 || i == 7) return b == 0;
+  return true;
+}
+
+let nextRawId: u32 = 0;
+
+export class SpPipe extends Pipe {
+  ipc: bool;
+  // This pipe's id in raw headers (REP/RESPONDENT hop word, BUS origin): 31 bits.
+  rawId: u32;
+  spSock: SpSocket;
+
+  constructor(sock: SpSocket, outbound: bool, ipc: bool) {
+    super(sock, outbound);
+    this.spSock = sock;
+    this.ipc = ipc;
+    if (nextRawId == 0) nextRawId = (sock.seedId() & 0x7fffffff) | 1;
+    this.rawId = nextRawId;
+    nextRawId = (nextRawId + 1) & 0x7fffffff;
+    if (nextRawId == 0) nextRawId = 1;
+    this.sendPrio = sock.opts.sendPriority;
+    this.recvPrio = sock.opts.recvPriority;
+  }
+
+  start(now: f64): void {
+    this.resetConnection(now);
+    let o = this.out;
+    o.push8(SP_HEADER_BYTE0);
+    o.push8(SP_HEADER_S);
+    o.push8(SP_HEADER_P);
+    o.push8(SP_HEADER_VERSION);
+    let proto = this.spSock.proto;
+    o.push8((proto >> 8) & 0xff);
+    o.push8(proto & 0xff);
+    o.push8(0);
+    o.push8(0);
+    this.signalOutput();
+  }
+
+  input(p: usize, n: u32, now: f64): void {
+    if (!this.connected) return;
+    let end = p + n;
+    while (p < end && this.connected) {
+      if (this.state == ST_GREETING) p = this.readHeader(p, end, now);
+      else p = this.readMessages(p, end, now);
+    }
+  }
+
+  // Checks each header byte as it arrives (a slow drip fails as early as it can).
+  private readHeader(p: usize, end: usize, now: f64): usize {
+    let g = this.greet;
+    while (p < end && g.len < SP_HEADER_SIZE) {
+      let b = load<u8>(p++);
+      if (!headerByteOk(g.len, b)) { this.fail(R.R_SP_BAD_HEADER, now); return end; }
+      g.push8(b);
+    }
+    if (g.len < SP_HEADER_SIZE) return p;
+    let peer = loadU16BE(g.ptr + SP_HEADER_OFF_PROTO);
+    if (peer != this.spSock.peerProto) { this.fail(R.R_SP_PROTOCOL_MISMATCH, now); return end; }
+    this.peerType = <i32>peer;
+    this.dState = this.ipc ? D_TYPE : D_SIZE;
+    this.sizeBytes.len = 0;
+    this.activate(now);
+    return p;
+  }
+
+  private readMessages(p: usize, end: usize, now: f64): usize {
+    while (p < end && this.connected) {
+      let st = this.dState;
+      if (st == D_TYPE) {
+        if (load<u8>(p++) != SP_IPC_MSG_TYPE) { this.fail(R.R_MALFORMED_FRAME, now); return end; }
+        this.dState = D_SIZE;
+        this.sizeBytes.len = 0;
+      } else if (st == D_SIZE) {
+        let sb = this.sizeBytes;
+        let take = min<usize>(<usize>(SP_SIZE_LEN - sb.len), end - p);
+        sb.append(p, <u32>take);
+        p += take;
+        if (sb.len == SP_SIZE_LEN && !this.beginMessage(loadU64BE(sb.ptr), now)) return end;
+      } else {
+        p = this.readSpBody(p, end, now);
+      }
+    }
+    return p;
+  }
+
+  // The size is known: check it before allocating anything for it.
+  private beginMessage(size: u64, now: f64): bool {
+    let limit = this.sock.opts.maxmsgsize;
+    if ((limit >= 0 && <f64>size > limit) || size > <u64>(0xffffffff - MSG_HEADER - 64)) {
+      this.fail(R.R_MESSAGE_TOO_LARGE, now);
+      return false;
+    }
+    this.remaining = size;
+    this.dState = D_BODY;
+    let m = msgNew(4 + <u32>min<u64>(size, <u64>BODY_FIRST_CHUNK));
+    store<u32>(m + MSG_HEADER, <u32>size);
+    this.writeAt = 4;
+    this.msg = m;
+    if (size == 0) this.finishInbound();
+    return this.connected;
+  }
+
+  private readSpBody(p: usize, end: usize, now: f64): usize {
+    let take = <u32>min<u64>(this.remaining, <u64>(end - p));
+    let m = this.msg;
+    if (this.writeAt + take > load<u32>(m, 12)) {
+      m = msgReserve(m, this.writeAt + take - load<u32>(m, 8));
+      this.msg = m;
+    }
+    memory.copy(m + MSG_HEADER + this.writeAt, p, take);
+    this.writeAt += take;
+    this.remaining -= take;
+    p += take;
+    if (this.remaining == 0) this.finishInbound();
+    return p;
+  }
+
+  private finishInbound(): void {
+    let m = this.msg;
+    store<u32>(m, this.writeAt, 8);
+    store<u32>(m, 1, 4);
+    this.msg = 0;
+    this.dState = this.ipc ? D_TYPE : D_SIZE;
+    this.sizeBytes.len = 0;
+    this.sock.deliver(this, m);
+  }
+
+  // ---- output ----
+
+  // One SP message: `hlen` header bytes at `hdr`, then the frames of a send's
+  // input (scatter: concatenated), the first `skip` bytes of frame 0 left out.
+  writeMessage(hdr: usize, hlen: u32, src: usize, nframes: u32, skip: u32 = 0): void {
+    let total: u64 = <u64>hlen;
+    let q = src;
+    for (let i: u32 = 0; i < nframes; i++) {
+      let n = load<u32>(q);
+      if (n & EXTERNAL) { total += <u64>(n & ~EXTERNAL); q += 8; }
+      else { total += <u64>n; q += 4 + n; }
+    }
+    total -= <u64>skip;
+    let o = this.target();
+    if (this.ipc) o.push8(SP_IPC_MSG_TYPE);
+    o.push64BE(total);
+    o.append(hdr, hlen);
+    q = src;
+    for (let i: u32 = 0; i < nframes; i++) {
+      let n = load<u32>(q);
+      if (n & EXTERNAL) {
+        let len = n & ~EXTERNAL;
+        addSplice(this.active ? this.outSplices : this.pendingSplices, o.len, load<u32>(q, 4), len);
+        this.extBytes += len;
+        q += 8;
+      } else {
+        let from = i == 0 ? skip : 0;
+        o.append(q + 4 + from, n - from);
+        q += 4 + n;
+      }
+    }
+    this.endMessage();
+  }
+
+  // A payload already in linear memory (a stored request, a received message).
+  writePayload(p: usize, n: u32): void {
+    this.writeMessage(p, n, 0, 0);
+  }
+}

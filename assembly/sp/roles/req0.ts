@@ -1,0 +1,113 @@
+// REQ0 (nng reqrep0/req): each request carries an id (high bit set, random
+// start, then +1) and goes to one peer (load-balanced); only the reply with
+// that id is kept, anything else is dropped. The request is resent every
+// resendInterval and at once when the peer holding it goes away. A new
+// request abandons the previous one. Receiving with no request out is
+// ESTATE. Raw: no state, headers exposed ([request id, body]).
+import { SpSocket, recvBody, recvSplit, payload, payloadLen } from "../socket";
+import { SpPipe } from "../pipe";
+import { Pipe } from "../../pipe";
+import { recvBegin } from "../../socket";
+import { LoadBalancer } from "../../lb";
+import { Bytes, loadU32BE } from "../../bytes";
+import { msgFree } from "../../msg";
+import { callNow, noteDeadline } from "../../clock";
+import { nextU32 } from "../../random";
+import { R_SP_MALFORMED, ESTATE } from "../../errors";
+import { REQ0, PROTO_REQ0, PROTO_REP0, SP_ID_FLAG } from "../wire";
+
+export class Req0 extends SpSocket {
+  lb: LoadBalancer = new LoadBalancer();
+  nextId: u32 = nextU32();
+  // The request in flight: its whole payload (id + body), kept for resending.
+  request: Bytes = new Bytes();
+  requestId: u32 = 0;
+  outstanding: bool = false;
+  holder: Pipe | null = null;
+  resendAt: f64 = 0;
+  reply: usize = 0;
+
+  constructor() { super(REQ0, PROTO_REQ0, PROTO_REP0); }
+
+  xattach(p: Pipe): void {
+    this.lb.add(p);
+    // A request with nowhere to go leaves as soon as a peer arrives.
+    if (this.outstanding && !this.holder) { this.resendAt = callNow; noteDeadline(callNow); }
+  }
+  xdetach(p: Pipe): void {
+    this.lb.remove(p);
+    if (this.outstanding && this.holder === p) {
+      this.holder = null;
+      this.resendAt = callNow;
+      noteDeadline(callNow);
+    }
+  }
+  canSend(): bool { return this.lb.hasRoom(); }
+  hasIn(): bool { return this.raw ? this.fq.active.length > 0 : this.reply != 0; }
+
+  send(src: usize, nframes: u32): i32 {
+    let p = this.lb.pick();
+    if (!p) return this.blocked();
+    if (this.raw) { (<SpPipe>p).writeMessage(0, 0, src, nframes); return 0; }
+    if (this.reply) { msgFree(this.reply); this.reply = 0; }
+    this.requestId = this.nextId | SP_ID_FLAG;
+    this.nextId = (this.nextId + 1) & ~SP_ID_FLAG;
+    let r = this.request;
+    r.len = 0;
+    r.push32BE(this.requestId);
+    let q = src;
+    for (let i: u32 = 0; i < nframes; i++) {
+      let n = load<u32>(q);   // the host keeps REQ frames inline (they may be resent)
+      r.append(q + 4, n);
+      q += 4 + n;
+    }
+    this.outstanding = true;
+    this.transmit(<SpPipe>p);
+    return 0;
+  }
+
+  private transmit(p: SpPipe): void {
+    p.writePayload(this.request.ptr, this.request.len);
+    this.holder = p;
+    let ivl = this.opts.resendIvl;
+    this.resendAt = ivl > 0 ? callNow + ivl : 0;
+    if (this.resendAt > 0) noteDeadline(this.resendAt);
+  }
+
+  tick(now: f64): void {
+    if (!this.outstanding || this.resendAt == 0 || now < this.resendAt) return;
+    let p = this.lb.pick();
+    if (p) { this.transmit(<SpPipe>p); return; }
+    // No peer with room: wait for one (xattach) or the next interval.
+    this.holder = null;
+    let ivl = this.opts.resendIvl;
+    this.resendAt = ivl > 0 ? now + ivl : 0;
+  }
+
+  deadline(): f64 { return this.outstanding && this.resendAt > 0 ? this.resendAt : Infinity; }
+
+  deliver(p: Pipe, m: usize): void {
+    if (payloadLen(m) < 4) { msgFree(m); p.fail(R_SP_MALFORMED, callNow); return; }
+    if (this.raw) { this.queueIn(p, m); return; }
+    if (!this.outstanding || loadU32BE(payload(m)) != this.requestId) { msgFree(m); return; }
+    this.outstanding = false;
+    this.holder = null;
+    this.resendAt = 0;
+    this.reply = m;
+    this.signalReadable();
+  }
+
+  recv(): i32 {
+    recvBegin();
+    if (this.raw) {
+      let m = this.fqNext();
+      if (!m) return this.noMessage();
+      return recvSplit(m, 4);
+    }
+    let m = this.reply;
+    if (m) { this.reply = 0; return recvBody(m, 4); }
+    if (this.outstanding) return this.noMessage();
+    return -ESTATE;
+  }
+}
+

@@ -1,0 +1,102 @@
+// The answering side of REQ/REP and SURVEYOR/RESPONDENT (nng xrep/rep,
+// xrespondent/respondent): a request's header is its backtrace, 32-bit words
+// up to and including the first with the high bit set. The cooked socket
+// keeps the backtrace and the pipe, hands up the body, and puts the same
+// backtrace in front of the reply. A backtrace with no end closes the pipe
+// (as nng); more hops than maxTtl drops the message. Raw sockets expose
+// [pipe id + backtrace, body] and route a sent message by its first word.
+import { SpSocket, recvBody, payload, payloadLen } from "../socket";
+import { SpPipe } from "../pipe";
+import { Pipe } from "../../pipe";
+import { recvBegin, recvFrame, recvHold } from "../../socket";
+import { Bytes, loadU32BE, storeU32BE } from "../../bytes";
+import { msgFree } from "../../msg";
+import { callNow } from "../../clock";
+import { R_SP_MALFORMED, ESTATE, EINVAL } from "../../errors";
+import { SP_ID_FLAG } from "../wire";
+
+const rawHeader = new Bytes();
+
+// Length of m's backtrace in bytes; 0 = no terminating word; -1 = over maxTtl.
+function backtraceLength(m: usize, maxTtl: i32): i32 {
+  let base = payload(m);
+  let n = payloadLen(m);
+  let off: u32 = 0;
+  let hops = 0;
+  while (off + 4 <= n) {
+    let w = loadU32BE(base + off);
+    off += 4;
+    hops++;
+    if (w & SP_ID_FLAG) return hops > maxTtl ? -1 : <i32>off;
+  }
+  return 0;
+}
+
+export class Responder extends SpSocket {
+  peers: Array<Pipe> = [];
+  awaitingReply: bool = false;
+  backtrace: Bytes = new Bytes();
+  replyPipe: Pipe | null = null;
+
+  xattach(p: Pipe): void { this.peers.push(p); }
+  xdetach(p: Pipe): void {
+    let i = this.peers.indexOf(p);
+    if (i >= 0) this.peers.splice(i, 1);
+    if (this.replyPipe === p) this.replyPipe = null;
+  }
+  canSend(): bool { return this.raw || this.awaitingReply; }
+
+  deliver(p: Pipe, m: usize): void {
+    let len = backtraceLength(m, this.opts.maxTtl);
+    if (len == 0) { msgFree(m); p.fail(R_SP_MALFORMED, callNow); return; }
+    if (len < 0) { msgFree(m); return; }
+    this.queueIn(p, m);
+  }
+
+  recv(): i32 {
+    recvBegin();
+    let m = this.fqNext();
+    if (!m) return this.noMessage();
+    let p = <SpPipe>this.fq.lastPipe!;
+    let len = <u32>backtraceLength(m, this.opts.maxTtl);
+    if (this.raw) {
+      rawHeader.len = 0;
+      rawHeader.reserve(4 + len);
+      storeU32BE(rawHeader.ptr, p.rawId);
+      rawHeader.len = 4;
+      rawHeader.append(payload(m), len);
+      recvFrame(rawHeader.ptr, rawHeader.len);
+      recvFrame(payload(m) + len, payloadLen(m) - len);
+      recvHold(m);
+      return 2;
+    }
+    // A new request replaces one never answered (as nng's cooked REP).
+    this.backtrace.len = 0;
+    this.backtrace.append(payload(m), len);
+    this.replyPipe = p;
+    this.awaitingReply = true;
+    return recvBody(m, len);
+  }
+
+  send(src: usize, nframes: u32): i32 {
+    if (this.raw) {
+      if (nframes == 0 || load<u32>(src) < 4 || (load<u32>(src) & 0x80000000)) return -EINVAL;
+      let id = loadU32BE(src + 4);
+      let a = this.peers;
+      for (let i = 0; i < a.length; i++) {
+        let p = <SpPipe>a[i];
+        if (p.rawId != id) continue;
+        if (!p.full) p.writeMessage(0, 0, src, nframes, 4);
+        break;
+      }
+      return 0; // unroutable or full: dropped, never back-pressure (SP)
+    }
+    if (!this.awaitingReply) return -ESTATE;
+    this.awaitingReply = false;
+    let p = this.replyPipe;
+    this.replyPipe = null;
+    if (!p || !p.active || p.full) return 0;
+    (<SpPipe>p).writeMessage(this.backtrace.ptr, this.backtrace.len, src, nframes);
+    return 0;
+  }
+}

@@ -1,0 +1,34 @@
+// SUB0 (nng pubsub0/sub): keeps the messages whose body starts with one of
+// its topics (the empty topic: all). Subscriptions are a local set, never
+// on the wire; subscribing twice and unsubscribing once removes the topic.
+// A raw SUB keeps everything. Cannot send.
+import { SpSocket, recvBody, recvSplit, payload, payloadLen } from "../socket";
+import { Pipe } from "../../pipe";
+import { recvBegin } from "../../socket";
+import { Trie } from "../../trie";
+import { msgFree } from "../../msg";
+import { OPT_SUBSCRIBE, OPT_UNSUBSCRIBE } from "../../options";
+import { SUB0, PROTO_SUB0, PROTO_PUB0 } from "../wire";
+
+export class Sub0 extends SpSocket {
+  topics: Trie = new Trie();
+  constructor() { super(SUB0, PROTO_SUB0, PROTO_PUB0); }
+
+  deliver(p: Pipe, m: usize): void {
+    if (!this.raw && !this.topics.match(payload(m), payloadLen(m))) { msgFree(m); return; }
+    this.queueIn(p, m);
+  }
+
+  recv(): i32 {
+    recvBegin();
+    let m = this.fqNext();
+    if (!m) return this.noMessage();
+    return this.raw ? recvSplit(m, 0) : recvBody(m, 0);
+  }
+
+  setBytes(opt: i32, p: usize, n: u32): i32 {
+    if (opt == OPT_SUBSCRIBE) { this.topics.add(p, n, false); return 0; }
+    if (opt == OPT_UNSUBSCRIBE) { this.topics.remove(p, n, true); return 0; }
+    return super.setBytes(opt, p, n);
+  }
+}

@@ -1,0 +1,61 @@
+// The SP socket base: protocol ids, SP defaults, and helpers to read a
+// received payload and describe body (and raw header) slices of it.
+import { Socket, recvFrame, recvHold } from "../socket";
+import { Pipe } from "../pipe";
+import { SpPipe } from "./pipe";
+import { msgData } from "../msg";
+import { nextU32 } from "../random";
+import { SP_DEFAULT_MAX_MSG_SIZE, SP_NEGOTIATION_TIMEOUT } from "./wire";
+
+export class SpSocket extends Socket {
+  proto: u32;
+  peerProto: u32;
+
+  constructor(type: i32, proto: u32, peerProto: u32) {
+    super(type);
+    this.proto = proto;
+    this.peerProto = peerProto;
+    this.opts.maxmsgsize = SP_DEFAULT_MAX_MSG_SIZE;
+    this.opts.handshakeIvl = SP_NEGOTIATION_TIMEOUT;
+  }
+
+  makePipe(outbound: bool, ipc: bool): Pipe { return new SpPipe(this, outbound, ipc); }
+  // SP queues at the socket, not per peer: a pipe is routed only while its
+  // connection is up and negotiated (as nng's pipes), so nothing waits in a
+  // dead connection's queue.
+  keepsSessions(): bool { return false; }
+  attachesEarly(): bool { return false; }
+  seedId(): u32 { return nextU32(); }
+  @inline get raw(): bool { return this.opts.raw; }
+}
+
+// A received SP message is one frame: the payload (protocol header + body).
+@inline export function payload(m: usize): usize { return msgData(m) + 4; }
+@inline export function payloadLen(m: usize): u32 { return load<u32>(msgData(m)); }
+
+// Describes the body of m from `offset` (cooked receive); returns 1 frame.
+export function recvBody(m: usize, offset: u32): i32 {
+  recvFrame(payload(m) + offset, payloadLen(m) - offset);
+  recvHold(m);
+  return 1;
+}
+
+// Describes [header, body] with the header the first `hlen` bytes (raw receive).
+export function recvSplit(m: usize, hlen: u32): i32 {
+  recvFrame(payload(m), hlen);
+  recvFrame(payload(m) + hlen, payloadLen(m) - hlen);
+  recvHold(m);
+  return 2;
+}
+
+// Bytes in a send's input (frames laid out as [len][bytes] or external).
+export function inputLength(src: usize, nframes: u32): u32 {
+  let total: u32 = 0;
+  let q = src;
+  for (let i: u32 = 0; i < nframes; i++) {
+    let n = load<u32>(q);
+    if (n & 0x80000000) { total += n & 0x7fffffff; q += 8; }
+    else { total += n; q += 4 + n; }
+  }
+  return total;
+}

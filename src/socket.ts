@@ -1,0 +1,394 @@
+// The socket both families extend (src/zmq/socket.ts, src/sp/socket.ts):
+// endpoints (bind/connect), the promise API over the core's send/recv,
+// linger, the options they share, events.
+//
+// Per message this does one core call and no allocation beyond the frames
+// themselves: a send that the core accepts resolves with a shared settled
+// promise; a receive with a message waiting resolves at once. Output is
+// flushed once per event-loop turn per pipe (pipe-host.ts), never per message.
+import { core, type Frame, type SocketSink } from "../bindings/core.js";
+import { Observer } from "./observer.js";
+import { zmqError, fromErrno, type ZmqError } from "./errors.js";
+import { PipeHost } from "./pipe-host.js";
+import { transportFor, type Listener, type Dialing, type Conn, type TransportOptions } from "./transports/index.js";
+import { Opt } from "./options.js";
+
+const EAGAIN = -11;
+const RESOLVED: Promise<void> = Promise.resolve();
+
+export type MessageLike = Frame | ArrayBuffer | null;
+export type Message = MessageLike | MessageLike[];
+
+interface SendWaiter {
+  frames: Frame[];
+  resolve: () => void;
+  reject: (e: Error) => void;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+interface RecvWaiter {
+  resolve: (m: Buffer[]) => void;
+  reject: (e: Error) => void;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+function toFrame(f: MessageLike): Frame {
+  if (f === null || f === undefined) return EMPTY;
+  if (typeof f === "string" || f instanceof Uint8Array) return f;
+  if (f instanceof ArrayBuffer) return new Uint8Array(f);
+  throw zmqError("EINVAL", "Message frames must be Buffers, Uint8Arrays, ArrayBuffers, strings or null");
+}
+const EMPTY = new Uint8Array(0);
+
+/** A connect() endpoint: one session pipe that redials with back-off. */
+class ConnectEndpoint {
+  pipe: PipeHost;
+  dialing: Dialing | null = null;
+
+  constructor(readonly sock: SocketBase, readonly address: string) {
+    this.pipe = new PipeHost(sock, address, true, () => this.dial());
+  }
+
+  dial(): void {
+    if (this.sock.closed && !this.sock.lingering) return;
+    try {
+      const dialing = transportFor(this.address).connect(
+        this.address,
+        (conn) => {
+          this.dialing = null;
+          if (this.sock.lingering) conn.unref();
+          this.sock.events.emit({ type: "connect", address: this.address });
+          this.pipe.attach(conn);
+        },
+        (err) => {
+          this.dialing = null;
+          this.sock.events.emit({
+            type: "connect:retry",
+            address: this.address,
+            interval: this.sock.reconnectInterval,
+            error: Object.assign(err, { code: (err as ZmqError).code ?? "ECONNREFUSED" }),
+          });
+          this.pipe.connectFailed();
+        },
+        this.sock.transportOptions,
+      );
+      this.dialing = dialing;
+      if (this.sock.lingering) dialing.unref();
+    } catch (err) {
+      this.sock.events.emit({ type: "connect:retry", address: this.address, error: err as ZmqError });
+      this.pipe.connectFailed();
+    }
+  }
+
+  close(): void {
+    this.dialing?.cancel();
+    this.dialing = null;
+    this.pipe.destroy();
+  }
+}
+
+/** How a family names its errors (zeromq.js or nng conventions). */
+export interface ErrorStyle {
+  /** An operation on a closed socket. */
+  closed(): ZmqError;
+  /** A pending send/receive when the socket closes. */
+  abandoned(): ZmqError;
+  /** sendTimeout/receiveTimeout expired. */
+  timedOut(): ZmqError;
+}
+
+export const zmqErrors: ErrorStyle = {
+  closed: () => zmqError("EBADF", "Socket is closed", { errno: 9 }),
+  abandoned: () => zmqError("EAGAIN", "Socket was closed", { errno: 11 }),
+  timedOut: () => fromErrno(EAGAIN),
+};
+
+export class SocketBase implements SocketSink {
+  /** Socket events: accept, connect, handshake, disconnect, ... */
+  readonly events = new Observer();
+  /** @internal */ readonly handle: number;
+  /** @internal */ readonly pipes = new Set<PipeHost>();
+  private listeners = new Map<string, { listener: Listener; address: string }>();
+  private endpoints = new Map<string, ConnectEndpoint>();
+  private sendWaiters: SendWaiter[] = [];
+  private recvWaiters: RecvWaiter[] = [];
+  private _closed = false;
+  private _lastEndpoint: string | null = null;
+  protected host = {
+    sendTimeout: -1,
+    receiveTimeout: -1,
+    linger: -1,
+    reconnectInterval: 100,
+    reconnectMaxInterval: 0,
+    sendHighWaterMark: 1000,
+    receiveHighWaterMark: 1000,
+    maxMessageSize: -1,
+  };
+
+  /**
+   * @internal The first frame index that may be sent by reference (large
+   * frames stay in JS memory). Roles that read frame 0 (topics, routing ids)
+   * start at 1; those that keep a copy to resend never do.
+   */
+  protected externalFrom = 1;
+  /** @internal SP speaks its IPC framing on ipc:// (ZMTP frames the same everywhere). */
+  ipcFraming = false;
+  /** @internal options for the transports this socket opens. */
+  transportOptions: TransportOptions = {};
+
+  constructor(readonly type: number, protected errors: ErrorStyle = zmqErrors) {
+    this.handle = core().openSocket(type, this);
+  }
+
+  /** Sets options from a constructor's object, once the subclass's own fields exist. */
+  protected configure(options: object | undefined): void {
+    if (options) Object.assign(this, options);
+  }
+
+  // ---- state ----
+
+  get closed(): boolean { return this._closed; }
+  get readable(): boolean { return !this._closed && (core().poll(this.handle) & 1) !== 0; }
+  get writable(): boolean { return !this._closed && (core().poll(this.handle) & 2) !== 0; }
+  get lastEndpoint(): string | null { return this._lastEndpoint; }
+
+  // ---- endpoints ----
+
+  async bind(address: string): Promise<void> {
+    this.assertOpen();
+    if (typeof address !== "string") throw zmqError("EINVAL", "Address must be a string");
+    const t = transportFor(address);
+    let listener: Listener | null = null;
+    // inproc dialers that were waiting connect during listen(), before it returns.
+    const early: Conn[] = [];
+    try {
+      listener = await t.listen(address, (conn) => { if (listener) this.accept(conn, listener); else early.push(conn); }, this.transportOptions);
+    } catch (err) {
+      const e = err as ZmqError;
+      this.events.emit({ type: "bind:error", address, error: e });
+      throw zmqError(e.code ?? "EINVAL", e.message, { address });
+    }
+    if (this._closed) { await listener.close(); throw this.errors.closed(); }
+    for (const conn of early) this.accept(conn, listener);
+    this.listeners.set(address, { listener, address });
+    if (listener.endpoint !== address) this.listeners.set(listener.endpoint, { listener, address });
+    this._lastEndpoint = listener.endpoint;
+    this.events.emit({ type: "bind", address: listener.endpoint });
+  }
+
+  async unbind(address: string): Promise<void> {
+    this.assertOpen();
+    const entry = this.listeners.get(address);
+    if (!entry) throw zmqError("ENOENT", `No such endpoint: ${address}`, { address });
+    for (const [k, v] of this.listeners) if (v.listener === entry.listener) this.listeners.delete(k);
+    // Connections accepted through this endpoint go with it (as libzmq).
+    for (const p of this.pipes) if (p.listener === entry.listener) p.destroy();
+    await entry.listener.close();
+  }
+
+  connect(address: string): void {
+    this.assertOpen();
+    if (typeof address !== "string") throw zmqError("EINVAL", "Address must be a string");
+    transportFor(address); // throws for unknown schemes
+    if (this.endpoints.has(address)) return;
+    const ep = new ConnectEndpoint(this, address);
+    this.endpoints.set(address, ep);
+    this._lastEndpoint = address;
+    ep.dial();
+  }
+
+  disconnect(address: string): void {
+    this.assertOpen();
+    const ep = this.endpoints.get(address);
+    if (!ep) throw zmqError("ENOENT", `No such endpoint: ${address}`, { address });
+    this.endpoints.delete(address);
+    ep.close();
+  }
+
+  private accept(conn: Conn, listener: Listener): void {
+    if (this._closed) { conn.end(); return; }
+    const p = new PipeHost(this, listener.endpoint, false, null, listener);
+    this.events.emit({ type: "accept", address: listener.endpoint });
+    p.attach(conn);
+  }
+
+  /**
+   * Closes the socket at once for the application. Messages already queued
+   * for peers are still delivered for up to `linger` ms (-1: until they are;
+   * 0: not at all), without keeping the process alive for them.
+   */
+  close(): void {
+    if (this._closed) return;
+    this._closed = true;
+    for (const w of this.sendWaiters.splice(0)) { if (w.timer) clearTimeout(w.timer); w.reject(this.errors.abandoned()); }
+    for (const w of this.recvWaiters.splice(0)) { if (w.timer) clearTimeout(w.timer); w.reject(this.errors.abandoned()); }
+    // No new peers; the existing ones get what is queued for them.
+    const closing = new Set<Listener>();
+    for (const { listener } of this.listeners.values()) closing.add(listener);
+    this.listeners.clear();
+    for (const l of closing) void l.close().then(() => this.events.emit({ type: "close", address: l.endpoint }));
+    for (const p of this.pipes) p.flush(true);
+    const linger = this.host.linger;
+    if (linger !== 0 && core().queued(this.handle) > 0) {
+      this.lingering = true;
+      for (const ep of this.endpoints.values()) ep.dialing?.unref();
+      for (const p of this.pipes) p.conn?.unref();
+      if (linger > 0) {
+        const t = setTimeout(() => this.finishClose(), linger) as { unref?: () => void };
+        t.unref?.();
+      }
+      return;
+    }
+    this.finishClose();
+  }
+
+  /** @internal whether close() is waiting for queued messages to leave. */
+  lingering = false;
+
+  /** @internal after a flush while lingering: done once nothing is queued. */
+  lingerCheck(): void {
+    if (this.lingering && core().queued(this.handle) === 0) this.finishClose();
+  }
+
+  private finishClose(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.lingering = false;
+    for (const ep of this.endpoints.values()) ep.dialing?.cancel();
+    this.endpoints.clear();
+    core().closeSocket(this.handle);
+    this.events.emit({ type: "end" });
+    this.events.close();
+  }
+  private finished = false;
+
+  // ---- messages ----
+
+  send(message: Message): Promise<void> {
+    if (this._closed) return Promise.reject(this.errors.closed());
+    let frames: Frame[];
+    try {
+      frames = Array.isArray(message) ? message.map(toFrame) : [toFrame(message)];
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (this.sendWaiters.length === 0) {
+      const rc = core().send(this.handle, frames, this.externalFrom);
+      if (rc === 0) return RESOLVED;
+      if (rc !== EAGAIN || this.host.sendTimeout === 0) return Promise.reject(fromErrno(rc));
+    }
+    // Queued behind earlier sends, until the core has room (bounded by the HWM there).
+    return new Promise<void>((resolve, reject) => {
+      const w: SendWaiter = { frames, resolve, reject, timer: null };
+      const t = this.host.sendTimeout;
+      if (t > 0) {
+        w.timer = setTimeout(() => {
+          const i = this.sendWaiters.indexOf(w);
+          if (i >= 0) this.sendWaiters.splice(i, 1);
+          reject(this.errors.timedOut());
+        }, t);
+      }
+      this.sendWaiters.push(w);
+    });
+  }
+
+  receive(): Promise<Buffer[]> {
+    if (this._closed) return Promise.reject(this.errors.closed());
+    if (this.recvWaiters.length === 0) {
+      const r = core().recv(this.handle);
+      if (typeof r !== "number") return Promise.resolve(r);
+      if (r !== EAGAIN || this.host.receiveTimeout === 0) return Promise.reject(fromErrno(r));
+    }
+    return new Promise<Buffer[]>((resolve, reject) => {
+      const w: RecvWaiter = { resolve, reject, timer: null };
+      const t = this.host.receiveTimeout;
+      if (t > 0) {
+        w.timer = setTimeout(() => {
+          const i = this.recvWaiters.indexOf(w);
+          if (i >= 0) this.recvWaiters.splice(i, 1);
+          reject(this.errors.timedOut());
+        }, t);
+      }
+      this.recvWaiters.push(w);
+    });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Buffer[]> {
+    return {
+      next: (): Promise<IteratorResult<Buffer[]>> => {
+        if (this._closed) return Promise.resolve({ value: undefined, done: true });
+        return this.receive().then(
+          (value) => ({ value, done: false }),
+          (err) => {
+            if (this._closed) return { value: undefined, done: true };
+            throw err;
+          },
+        );
+      },
+    };
+  }
+
+  /** @internal core: a message is waiting. */
+  onReadable(): void {
+    const ws = this.recvWaiters;
+    while (ws.length) {
+      const r = core().recv(this.handle);
+      if (r === EAGAIN) return;
+      const w = ws.shift()!;
+      if (w.timer) clearTimeout(w.timer);
+      if (typeof r === "number") w.reject(fromErrno(r)); else w.resolve(r);
+    }
+  }
+
+  /** @internal core: a send may succeed now. */
+  onWritable(): void {
+    const ws = this.sendWaiters;
+    while (ws.length) {
+      const rc = core().send(this.handle, ws[0].frames, this.externalFrom);
+      if (rc === EAGAIN) return;
+      const w = ws.shift()!;
+      if (w.timer) clearTimeout(w.timer);
+      if (rc === 0) w.resolve(); else w.reject(fromErrno(rc));
+    }
+  }
+
+  protected assertOpen(): void {
+    if (this._closed) throw this.errors.closed();
+  }
+
+  // ---- options (zeromq.js names) ----
+
+  protected setCore(opt: Opt, v: number): void {
+    const rc = core().setOption(this.handle, opt, v);
+    if (rc < 0) throw fromErrno(rc);
+  }
+
+  protected setCoreBytes(opt: Opt, v: Frame): void {
+    const rc = core().setBytesOption(this.handle, opt, v);
+    if (rc < 0) throw fromErrno(rc);
+  }
+
+  protected num(name: string, v: unknown, min = -1): number {
+    if (typeof v !== "number" || Number.isNaN(v) || v < min) throw zmqError("EINVAL", `Invalid value for ${name}: ${String(v)}`);
+    return v;
+  }
+
+  get sendTimeout(): number { return this.host.sendTimeout; }
+  set sendTimeout(v: number) { this.host.sendTimeout = this.num("sendTimeout", v); }
+  get receiveTimeout(): number { return this.host.receiveTimeout; }
+  set receiveTimeout(v: number) { this.host.receiveTimeout = this.num("receiveTimeout", v); }
+  /** How long close() keeps delivering queued messages: ms, -1 (until done) or 0. */
+  get linger(): number { return this.host.linger; }
+  set linger(v: number) { this.host.linger = this.num("linger", v); }
+
+  get sendHighWaterMark(): number { return this.host.sendHighWaterMark; }
+  set sendHighWaterMark(v: number) { this.setCore(Opt.SndHwm, this.num("sendHighWaterMark", v, 0)); this.host.sendHighWaterMark = v; }
+  get receiveHighWaterMark(): number { return this.host.receiveHighWaterMark; }
+  set receiveHighWaterMark(v: number) { this.setCore(Opt.RcvHwm, this.num("receiveHighWaterMark", v, 0)); this.host.receiveHighWaterMark = v; }
+  get maxMessageSize(): number { return this.host.maxMessageSize; }
+  set maxMessageSize(v: number) { this.setCore(Opt.MaxMsgSize, this.num("maxMessageSize", v)); this.host.maxMessageSize = v; }
+  get reconnectInterval(): number { return this.host.reconnectInterval; }
+  set reconnectInterval(v: number) { this.setCore(Opt.ReconnectIvl, this.num("reconnectInterval", v)); this.host.reconnectInterval = v; }
+  get reconnectMaxInterval(): number { return this.host.reconnectMaxInterval; }
+  set reconnectMaxInterval(v: number) { this.setCore(Opt.ReconnectIvlMax, this.num("reconnectMaxInterval", v, 0)); this.host.reconnectMaxInterval = v; }
+}

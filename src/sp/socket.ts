@@ -1,0 +1,68 @@
+// The SP (nanomsg/nng) socket: the shared socket with nng's option names and
+// error codes, SP's IPC framing on ipc://, and raw mode fixed at construction.
+import { SocketBase, type ErrorStyle } from "../socket.js";
+import { zmqError, fromErrno } from "../errors.js";
+import { Opt } from "../options.js";
+
+const spErrors: ErrorStyle = {
+  closed: () => zmqError("ECLOSED", "Socket is closed"),
+  abandoned: () => zmqError("ECLOSED", "Socket was closed"),
+  timedOut: () => fromErrno(-110),
+};
+
+export interface SpOptions {
+  /** Raw mode (for devices): protocol headers are exposed as a first frame. */
+  raw?: boolean;
+}
+
+export class SpSocket extends SocketBase {
+  private sp = {
+    raw: false,
+    maxTtl: 8,
+    sendPriority: 8,
+    receivePriority: 8,
+    name: "",
+  };
+
+  constructor(type: number, options: SpOptions | undefined) {
+    super(type, spErrors);
+    this.ipcFraming = true;
+    this.host.maxMessageSize = 1048576;
+    if (options?.raw) {
+      this.setCore(Opt.Raw, 1);
+      this.sp.raw = true;
+      // A raw send's first frame is its header, read by the core.
+      this.externalFrom = 1;
+    } else {
+      this.externalFrom = 0;
+    }
+  }
+
+  protected override configure(options: object | undefined): void {
+    if (!options) return;
+    const { raw: _raw, ...rest } = options as SpOptions;
+    super.configure(rest);
+  }
+
+  /** Raw mode (set in the constructor options). */
+  get raw(): boolean { return this.sp.raw; }
+
+  /** Hops a request/survey/pair1 message may take before it is dropped (1..15). */
+  get maxTtl(): number { return this.sp.maxTtl; }
+  set maxTtl(v: number) { this.setCore(Opt.MaxTtl, this.num("maxTtl", v, 1)); this.sp.maxTtl = v; }
+  /** nanomsg: priority (1 highest .. 16) of endpoints added after this is set, for sending. */
+  get sendPriority(): number { return this.sp.sendPriority; }
+  set sendPriority(v: number) { this.setCore(Opt.SendPriority, this.num("sendPriority", v, 1)); this.sp.sendPriority = v; }
+  /** nanomsg: priority (1 highest .. 16) of endpoints added after this is set, for receiving. */
+  get receivePriority(): number { return this.sp.receivePriority; }
+  set receivePriority(v: number) { this.setCore(Opt.RecvPriority, this.num("receivePriority", v, 1)); this.sp.receivePriority = v; }
+  /** TCP_NODELAY for connections made after this is set (default true). */
+  get tcpNoDelay(): boolean { return this.transportOptions.noDelay !== false; }
+  set tcpNoDelay(v: boolean) { this.transportOptions = { ...this.transportOptions, noDelay: !!v }; }
+  /** Resolve host names to IPv4 only, for connections made after this is set. */
+  get ipv4Only(): boolean { return !!this.transportOptions.ipv4Only; }
+  set ipv4Only(v: boolean) { this.transportOptions = { ...this.transportOptions, ipv4Only: !!v }; }
+  /** A name for the socket (diagnostics). */
+  get name(): string { return this.sp.name; }
+  set name(v: string) { this.sp.name = String(v); }
+}
