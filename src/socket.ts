@@ -123,6 +123,7 @@ export class SocketBase implements SocketSink {
     sendHighWaterMark: 1000,
     receiveHighWaterMark: 1000,
     maxMessageSize: -1,
+    handshakeInterval: 30000,
   };
 
   /**
@@ -387,6 +388,9 @@ export class SocketBase implements SocketSink {
   set receiveHighWaterMark(v: number) { this.setCore(Opt.RcvHwm, this.num("receiveHighWaterMark", v, 0)); this.host.receiveHighWaterMark = v; }
   get maxMessageSize(): number { return this.host.maxMessageSize; }
   set maxMessageSize(v: number) { this.setCore(Opt.MaxMsgSize, this.num("maxMessageSize", v)); this.host.maxMessageSize = v; }
+  /** How long a new connection may take to complete its handshake (ZMTP greeting+READY, SP header), ms; 0 = forever. */
+  get handshakeInterval(): number { return this.host.handshakeInterval; }
+  set handshakeInterval(v: number) { this.setCore(Opt.HandshakeIvl, this.num("handshakeInterval", v, 0)); this.host.handshakeInterval = v; }
   get reconnectInterval(): number { return this.host.reconnectInterval; }
   set reconnectInterval(v: number) { this.setCore(Opt.ReconnectIvl, this.num("reconnectInterval", v)); this.host.reconnectInterval = v; }
   get reconnectMaxInterval(): number { return this.host.reconnectMaxInterval; }

@@ -28,6 +28,7 @@ export class SpSocket extends SocketBase {
     super(type, spErrors);
     this.ipcFraming = true;
     this.host.maxMessageSize = 1048576;
+    this.host.handshakeInterval = 10000;
     if (options?.raw) {
       this.setCore(Opt.Raw, 1);
       this.sp.raw = true;

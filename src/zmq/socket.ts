@@ -1,5 +1,5 @@
 // The ZeroMQ socket: the shared socket with ZMTP's own options
-// (heartbeats, handshake timeout, routing id, immediate, conflate).
+// (heartbeats, routing id, immediate, conflate).
 import { SocketBase, zmqErrors } from "../socket.js";
 import { Opt } from "../options.js";
 
@@ -10,7 +10,6 @@ export class Socket extends SocketBase {
     heartbeatInterval: 0,
     heartbeatTimeToLive: 0,
     heartbeatTimeout: -1,
-    handshakeInterval: 30000,
     routingId: null as string | null,
   };
 
@@ -28,8 +27,6 @@ export class Socket extends SocketBase {
   set heartbeatTimeToLive(v: number) { this.setCore(Opt.HeartbeatTtl, this.num("heartbeatTimeToLive", v, 0)); this.zmtp.heartbeatTimeToLive = v; }
   get heartbeatTimeout(): number { return this.zmtp.heartbeatTimeout; }
   set heartbeatTimeout(v: number) { this.setCore(Opt.HeartbeatTimeout, this.num("heartbeatTimeout", v)); this.zmtp.heartbeatTimeout = v; }
-  get handshakeInterval(): number { return this.zmtp.handshakeInterval; }
-  set handshakeInterval(v: number) { this.setCore(Opt.HandshakeIvl, this.num("handshakeInterval", v, 0)); this.zmtp.handshakeInterval = v; }
   get routingId(): string | null { return this.zmtp.routingId; }
   set routingId(v: string | null) {
     this.setCoreBytes(Opt.RoutingId, v ?? "");
