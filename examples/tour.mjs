@@ -1,7 +1,8 @@
-// `npm start`: a short tour of wasmq's ZeroMQ patterns over real loopback
+// `npm start`: a short tour of wasmq's ZeroMQ and SP patterns over real loopback
 // sockets. Prints progress as it goes and a table at the end; exits 0 only
 // if every pattern delivered everything it sent.
 import * as zmq from "wasmq/zmq";
+import * as sp from "wasmq/sp";
 
 const N = 20000;
 const results = [];
@@ -123,7 +124,130 @@ async function pair(transport) {
   return { sent: count, received };
 }
 
-console.log("wasmq tour: ZeroMQ patterns from one WebAssembly core, no native build\n");
+// Resolves once `n` handshakes have completed on `sock` (SP PUB, BUS and
+// SURVEYOR drop what no connected peer can take yet).
+function peersReady(sock, n) {
+  return new Promise((resolve) => {
+    let seen = 0;
+    sock.events.on("handshake", () => { if (++seen === n) resolve(); });
+  });
+}
+
+async function spReqRep(transport) {
+  const rep = new sp.Rep();
+  await rep.bind(endpoint(transport, "sp-reqrep"));
+  const req = new sp.Req();
+  req.connect(rep.lastEndpoint);
+  (async () => { for await (const [m] of rep) await rep.send(["re: ", m]); })();
+  const rounds = 2000;
+  let received = 0;
+  for (let i = 0; i < rounds; i++) {
+    await req.send(`question ${i}`);
+    if ((await req.receive())[0].toString() === `re: question ${i}`) received++;
+  }
+  req.close(); rep.close();
+  return { sent: rounds, received };
+}
+
+async function spPipeline(transport) {
+  const pull = new sp.Pull();
+  await pull.bind(endpoint(transport, "sp-pipeline"));
+  const push = new sp.Push();
+  push.connect(pull.lastEndpoint);
+  const sending = (async () => { for (let i = 0; i < N; i++) await push.send(`job ${i}`); })();
+  let received = 0;
+  for (; received < N; received++) await pull.receive();
+  await sending;
+  push.close(); pull.close();
+  return { sent: N, received };
+}
+
+async function spPubSub(transport) {
+  const pub = new sp.Pub();
+  await pub.bind(endpoint(transport, "sp-pubsub"));
+  const ready = peersReady(pub, 1);
+  const sub = new sp.Sub();
+  sub.subscribe("weather");
+  sub.connect(pub.lastEndpoint);
+  await ready;
+  const count = 5000;
+  const sending = (async () => {
+    for (let i = 0; i < count; i++) {
+      await pub.send("sports: not for us");
+      await pub.send(`weather: sunny ${i}`);
+    }
+    await pub.send("weather: end");
+  })();
+  let received = 0;
+  for (;;) {
+    const body = (await sub.receive())[0].toString();
+    if (!body.startsWith("weather")) throw new Error("filtering failed");
+    if (body === "weather: end") break;
+    received++;
+  }
+  await sending;
+  pub.close(); sub.close();
+  return { sent: count, received };
+}
+
+async function spSurvey(transport) {
+  const surveyor = new sp.Surveyor({ surveyTime: 500 });
+  await surveyor.bind(endpoint(transport, "sp-survey"));
+  const ready = peersReady(surveyor, 3);
+  const respondents = [1, 2, 3].map((n) => {
+    const r = new sp.Respondent();
+    r.connect(surveyor.lastEndpoint);
+    (async () => { for await (const [q] of r) await r.send(`${q}: respondent ${n}`); })();
+    return r;
+  });
+  await ready;
+  const surveys = 100;
+  let received = 0;
+  for (let i = 0; i < surveys; i++) {
+    await surveyor.send(`survey ${i}`);
+    for (let k = 0; k < 3; k++) if ((await surveyor.receive())[0].toString().startsWith(`survey ${i}:`)) received++;
+  }
+  for (const r of respondents) r.close();
+  surveyor.close();
+  return { sent: surveys * 3, received };
+}
+
+async function spBus(transport) {
+  const nodes = [new sp.Bus(), new sp.Bus(), new sp.Bus()];
+  // A full mesh: each node binds, and connects to the ones bound before it.
+  const ready = nodes.map((b) => peersReady(b, 2));
+  const bound = [];
+  for (let i = 0; i < nodes.length; i++) {
+    await nodes[i].bind(endpoint(transport, `sp-bus-${i}`));
+    bound.push(nodes[i].lastEndpoint);
+    for (let j = 0; j < i; j++) nodes[i].connect(bound[j]);
+  }
+  await Promise.all(ready);
+  const per = 500;
+  let received = 0;
+  const listening = nodes.map((b) => (async () => { for (let k = 0; k < per * 2; k++) { await b.receive(); received++; } })());
+  for (let i = 0; i < per; i++) for (const b of nodes) await b.send(`hello ${i}`);
+  await Promise.all(listening);
+  for (const b of nodes) b.close();
+  return { sent: per * nodes.length * 2, received };
+}
+
+async function spPair(transport) {
+  const a = new sp.Pair1();
+  await a.bind(endpoint(transport, "sp-pair"));
+  const b = new sp.Pair1();
+  b.connect(a.lastEndpoint);
+  const count = 5000;
+  const sending = (async () => { for (let i = 0; i < count; i++) await a.send(String(i)); })();
+  let received = 0;
+  for (let i = 0; i < count; i++) if ((await b.receive())[0].toString() === String(i)) received++;
+  await sending;
+  a.close(); b.close();
+  return { sent: count, received };
+}
+
+console.log("wasmq tour: ZeroMQ and nanomsg/nng patterns from one WebAssembly core, no native build\n");
+console.log("ZeroMQ (wasmq/zmq)");
 await pattern("PUSH → PULL", "tcp", () => pushPull("tcp"));
 await pattern("PUSH → PULL", "ipc", () => pushPull("ipc"));
 await pattern("PUSH → PULL", "inproc", () => pushPull("inproc"));
@@ -131,6 +255,13 @@ await pattern("REQ ↔ REP", "tcp", () => reqRep("tcp"));
 await pattern("PUB → SUB (filtered)", "tcp", () => pubSub("tcp"));
 await pattern("DEALER ×3 ↔ ROUTER", "tcp", () => dealerRouter("tcp"));
 await pattern("PAIR ↔ PAIR", "ipc", () => pair("ipc"));
+console.log("\nScalability Protocols (wasmq/sp)");
+await pattern("SP REQ ↔ REP", "tcp", () => spReqRep("tcp"));
+await pattern("SP PUSH → PULL", "ipc", () => spPipeline("ipc"));
+await pattern("SP PUB → SUB (filter)", "tcp", () => spPubSub("tcp"));
+await pattern("SP SURVEYOR → 3 RESP.", "tcp", () => spSurvey("tcp"));
+await pattern("SP BUS ×3 (mesh)", "inproc", () => spBus("inproc"));
+await pattern("SP PAIR1 ↔ PAIR1", "tcp", () => spPair("tcp"));
 
 console.log("\n| pattern | transport | sent | received | msg/s | result |");
 console.log("|---|---|---:|---:|---:|---|");
