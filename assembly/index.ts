@@ -97,6 +97,7 @@ export function socket_close(h: i32): i32 {
 export function socket_set(h: i32, opt: i32, v: f64): i32 {
   let s = sockets.get(h);
   if (!s) return -EBADF;
+  if (!s.acceptsOption(opt)) return -EINVAL;
   return s.opts.set(opt, v) ? 0 : -EINVAL;
 }
 

@@ -3,7 +3,7 @@
 // building blocks live beside it: lb.ts (load balancing), fq.ts (fair
 // queuing), dist.ts (distribution to subscribers).
 import { Bytes } from "./bytes";
-import { Options, OPT_ROUTING_ID, OPT_SUBSCRIBE, OPT_UNSUBSCRIBE } from "./options";
+import { Options, OPT_ROUTING_ID, OPT_SUBSCRIBE, OPT_UNSUBSCRIBE, OPT_RAW } from "./options";
 import { Pipe } from "./pipe";
 import { emit, EV_READABLE, EV_WRITABLE, EV_PIPE_RELEASED } from "./events";
 import { ENOTSUP, EINVAL, EAGAIN } from "./errors";
@@ -76,6 +76,8 @@ export class Socket {
   subscription(p: Pipe, topic: usize, n: u32, on: bool): void {}
   clearSubscriptions(p: Pipe): void {}
   canSend(): bool { return false; }
+  // Whether an option means anything for this family (options.ts ids).
+  acceptsOption(opt: i32): bool { return opt < OPT_RAW; }
   // Socket-level timers (REQ resend, survey deadline).
   tick(now: f64): void {}
   deadline(): f64 { return Infinity; }

@@ -6,6 +6,7 @@ import { SpPipe } from "./pipe";
 import { msgData } from "../msg";
 import { nextU32 } from "../random";
 import { SP_DEFAULT_MAX_MSG_SIZE, SP_NEGOTIATION_TIMEOUT } from "./wire";
+import * as O from "../options";
 
 export class SpSocket extends Socket {
   proto: u32;
@@ -20,6 +21,12 @@ export class SpSocket extends Socket {
   }
 
   makePipe(outbound: bool, ipc: bool): Pipe { return new SpPipe(this, outbound, ipc); }
+  // ZMTP's own options (heartbeats, routing, XPUB, conflate...) do not apply.
+  acceptsOption(opt: i32): bool {
+    return opt == O.OPT_SNDHWM || opt == O.OPT_RCVHWM || opt == O.OPT_MAXMSGSIZE ||
+      opt == O.OPT_HANDSHAKE_IVL || opt == O.OPT_RECONNECT_IVL || opt == O.OPT_RECONNECT_IVL_MAX ||
+      opt >= O.OPT_RAW;
+  }
   // SP queues at the socket, not per peer: a pipe is routed only while its
   // connection is up and negotiated (as nng's pipes), so nothing waits in a
   // dead connection's queue.
