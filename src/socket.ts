@@ -143,7 +143,15 @@ export class SocketBase implements SocketSink {
 
   /** Sets options from a constructor's object, once the subclass's own fields exist. */
   protected configure(options: object | undefined): void {
-    if (options) Object.assign(this, options);
+    if (!options) return;
+    try {
+      Object.assign(this, options);
+    } catch (err) {
+      // The constructor throws: the core socket must not outlive it.
+      core().closeSocket(this.handle);
+      this._closed = true;
+      throw err;
+    }
   }
 
   // ---- state ----
@@ -185,6 +193,7 @@ export class SocketBase implements SocketSink {
     // Connections accepted through this endpoint go with it (as libzmq).
     for (const p of this.pipes) if (p.listener === entry.listener) p.destroy();
     await entry.listener.close();
+    this.events.emit({ type: "close", address: entry.listener.endpoint });
   }
 
   connect(address: string): void {
@@ -227,7 +236,10 @@ export class SocketBase implements SocketSink {
     const closing = new Set<Listener>();
     for (const { listener } of this.listeners.values()) closing.add(listener);
     this.listeners.clear();
-    for (const l of closing) void l.close().then(() => this.events.emit({ type: "close", address: l.endpoint }));
+    for (const l of closing) {
+      void l.close();
+      this.events.emit({ type: "close", address: l.endpoint });
+    }
     for (const p of this.pipes) p.flush(true);
     const linger = this.host.linger;
     if (linger !== 0 && core().queued(this.handle) > 0) {
@@ -276,7 +288,8 @@ export class SocketBase implements SocketSink {
     if (this.sendWaiters.length === 0) {
       const rc = core().send(this.handle, frames, this.externalFrom);
       if (rc === 0) return RESOLVED;
-      if (rc !== EAGAIN || this.host.sendTimeout === 0) return Promise.reject(fromErrno(rc));
+      if (rc !== EAGAIN) return Promise.reject(fromErrno(rc));
+      if (this.host.sendTimeout === 0) return Promise.reject(this.errors.timedOut());
     }
     // Queued behind earlier sends, until the core has room (bounded by the HWM there).
     return new Promise<void>((resolve, reject) => {
@@ -298,7 +311,8 @@ export class SocketBase implements SocketSink {
     if (this.recvWaiters.length === 0) {
       const r = core().recv(this.handle);
       if (typeof r !== "number") return Promise.resolve(r);
-      if (r !== EAGAIN || this.host.receiveTimeout === 0) return Promise.reject(fromErrno(r));
+      if (r !== EAGAIN) return Promise.reject(fromErrno(r));
+      if (this.host.receiveTimeout === 0) return Promise.reject(this.errors.timedOut());
     }
     return new Promise<Buffer[]>((resolve, reject) => {
       const w: RecvWaiter = { resolve, reject, timer: null };

@@ -150,7 +150,7 @@ eachTransport(it, "events.receive(): bind, accept and handshake arrive in order"
   assert.equal(str(await recv(server)), ["x"]);
 });
 
-it("close(): the observer reports end, then closes; for await over events ends", async (res) => {
+it("close(): the observer reports the listener's close, then end, then closes; for await over events ends", async (res) => {
   const s = res.sock(new zmq.Dealer());
   const seen = [];
   const loop = (async () => {
@@ -160,7 +160,7 @@ it("close(): the observer reports end, then closes; for await over events ends",
   await s.bind(bindAddress("inproc", res));
   s.close();
   assert.is(await withTimeout(loop, 2000, "the events loop to end"), "ended");
-  assert.equal(seen, ["bind", "end"]);
+  assert.equal(seen, ["bind", "close", "end"]);
   assert.is(s.events.closed, true);
 });
 
