@@ -86,9 +86,10 @@ export function socket_open(type: i32): i32 {
   return s.handle;
 }
 
-export function socket_close(h: i32): i32 {
+export function socket_close(h: i32, now: f64): i32 {
   let s = sockets.get(h);
   if (!s) return -EBADF;
+  setCallNow(now);
   s.close();
   sockets.remove(h);
   return 0;
@@ -211,12 +212,14 @@ export function pipe_out_consumed(h: i32): void {
 // The transport is gone (peer closed, error, or the host closed it).
 export function pipe_closed(h: i32, now: f64): void {
   let p = pipes.get(h);
+  setCallNow(now);
   if (p) p.transportClosed(now);
 }
 
 // A connect failed: schedule the next attempt with back-off.
 export function pipe_connect_failed(h: i32, now: f64): void {
   let p = pipes.get(h);
+  setCallNow(now);
   if (!p) return;
   let ivl = p.sock.opts.reconnectIvl;
   if (ivl < 0) return;
@@ -227,8 +230,9 @@ export function pipe_connect_failed(h: i32, now: f64): void {
 }
 
 // disconnect(): forget the session and its queued messages.
-export function pipe_destroy(h: i32): void {
+export function pipe_destroy(h: i32, now: f64): void {
   let p = pipes.get(h);
+  setCallNow(now);
   if (p) p.destroy();
 }
 

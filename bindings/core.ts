@@ -29,7 +29,7 @@ interface Exports {
   init(seed: number): void;
   input_reserve(n: number): number;
   socket_open(type: number): number;
-  socket_close(h: number): number;
+  socket_close(h: number, now: number): number;
   socket_set(h: number, opt: number, v: number): number;
   socket_set_bytes(h: number, opt: number, n: number): number;
   socket_send(h: number, nframes: number, now: number): number;
@@ -47,7 +47,7 @@ interface Exports {
   pipe_splices_len(h: number): number;
   pipe_closed(h: number, now: number): void;
   pipe_connect_failed(h: number, now: number): void;
-  pipe_destroy(h: number): void;
+  pipe_destroy(h: number, now: number): void;
   pipe_reason(h: number): number;
   tick(now: number): number;
   next_deadline(): number;
@@ -154,7 +154,7 @@ export class Core {
   }
 
   closeSocket(h: number): void {
-    this.x.socket_close(h);
+    this.x.socket_close(h, this.now());
     this.sockets.delete(h);
     this.drain();
   }
@@ -312,7 +312,7 @@ export class Core {
   }
 
   destroyPipe(h: number): void {
-    this.x.pipe_destroy(h);
+    this.x.pipe_destroy(h, this.now());
     this.drain();
   }
 

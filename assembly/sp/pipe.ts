@@ -114,8 +114,9 @@ export class SpPipe extends Pipe {
 
   // The size is known: check it before allocating anything for it.
   private beginMessage(size: u64, now: f64): bool {
+    // 0 or less: no limit (nng's NNG_OPT_RECVMAXSZ 0).
     let limit = this.sock.opts.maxmsgsize;
-    if ((limit >= 0 && <f64>size > limit) || size > <u64>(0xffffffff - MSG_HEADER - 64)) {
+    if ((limit > 0 && <f64>size > limit) || size > <u64>(0xffffffff - MSG_HEADER - 64)) {
       this.fail(R.R_MESSAGE_TOO_LARGE, now);
       return false;
     }

@@ -24,7 +24,9 @@ export class Req0 extends SpSocket {
   requestId: u32 = 0;
   outstanding: bool = false;
   holder: Pipe | null = null;
-  resendAt: f64 = 0;
+  // When to (re)send the request; meaningful while `outstanding`. A resend
+  // that waits only for a peer to arrive is due at once (resendAt = -Infinity).
+  resendAt: f64 = Infinity;
   reply: usize = 0;
 
   constructor() { super(REQ0, PROTO_REQ0, PROTO_REP0); }
@@ -32,14 +34,13 @@ export class Req0 extends SpSocket {
   xattach(p: Pipe): void {
     this.lb.add(p);
     // A request with nowhere to go leaves as soon as a peer arrives.
-    if (this.outstanding && !this.holder) { this.resendAt = callNow; noteDeadline(callNow); }
+    if (this.outstanding && !this.holder) this.resendNow();
   }
   xdetach(p: Pipe): void {
     this.lb.remove(p);
     if (this.outstanding && this.holder === p) {
       this.holder = null;
-      this.resendAt = callNow;
-      noteDeadline(callNow);
+      this.resendNow();
     }
   }
   canSend(): bool { return this.lb.hasRoom(); }
@@ -69,22 +70,31 @@ export class Req0 extends SpSocket {
   private transmit(p: SpPipe): void {
     p.writePayload(this.request.ptr, this.request.len);
     this.holder = p;
+    this.scheduleResend(callNow);
+  }
+
+  private scheduleResend(now: f64): void {
     let ivl = this.opts.resendIvl;
-    this.resendAt = ivl > 0 ? callNow + ivl : 0;
-    if (this.resendAt > 0) noteDeadline(this.resendAt);
+    this.resendAt = ivl > 0 ? now + ivl : Infinity;
+    noteDeadline(this.resendAt);
+  }
+
+  // The holder went away (or never was): resend on the next tick.
+  private resendNow(): void {
+    this.resendAt = -Infinity;
+    noteDeadline(callNow);
   }
 
   tick(now: f64): void {
-    if (!this.outstanding || this.resendAt == 0 || now < this.resendAt) return;
+    if (!this.outstanding || now < this.resendAt) return;
     let p = this.lb.pick();
     if (p) { this.transmit(<SpPipe>p); return; }
-    // No peer with room: wait for one (xattach) or the next interval.
+    // No peer with room: xattach resends when one arrives; else the next interval.
     this.holder = null;
-    let ivl = this.opts.resendIvl;
-    this.resendAt = ivl > 0 ? now + ivl : 0;
+    this.scheduleResend(now);
   }
 
-  deadline(): f64 { return this.outstanding && this.resendAt > 0 ? this.resendAt : Infinity; }
+  deadline(): f64 { return this.outstanding ? max(this.resendAt, callNow) : Infinity; }
 
   deliver(p: Pipe, m: usize): void {
     if (payloadLen(m) < 4) { msgFree(m); p.fail(R_SP_MALFORMED, callNow); return; }
@@ -92,7 +102,7 @@ export class Req0 extends SpSocket {
     if (!this.outstanding || loadU32BE(payload(m)) != this.requestId) { msgFree(m); return; }
     this.outstanding = false;
     this.holder = null;
-    this.resendAt = 0;
+    this.resendAt = Infinity;
     this.reply = m;
     this.signalReadable();
   }
