@@ -1,10 +1,12 @@
 // Benchmark peer: one measured socket per process, forked by bench/run.mjs.
 //
-//   node bench/peer.mjs <impl>        (impl: "wasmq" | "zeromq"; needs a fork IPC channel)
+//   node bench/peer.mjs <impl>        (impl: "wasmq" | "zeromq" | "wasmq-sp"; needs a fork IPC channel)
 //
 // All control traffic (ready / start / results / exit) goes over the fork IPC channel, never over the
-// measured socket. The measured code path is the same for both implementations: the zeromq.js v6 API
-// (`await send`, `await receive()`), one preallocated payload, one socket per process.
+// measured socket. The measured code path is the same for every implementation: the zeromq.js v6 API
+// (`await send`, `await receive()`), one preallocated payload, one socket per process. "wasmq-sp" runs the
+// same roles on wasmq/sp's PUSH0/PULL0/REQ0/REP0 (same API shape; Req/Rep for Request/Reply); its
+// counterpart, nng, is the C program bench/nng/nngperf.c.
 
 import { performance, PerformanceObserver } from "node:perf_hooks";
 
@@ -92,13 +94,26 @@ const cpuSec = (c) => (c.user + c.system) / 1e6;
 const ns = () => process.hrtime.bigint();
 
 // --- load the implementation ----------------------------------------------------------------------------
+const MODULES = {
+  wasmq: process.env.BENCH_WASMQ_MODULE || "wasmq/zmq",
+  zeromq: "zeromq",
+  "wasmq-sp": process.env.BENCH_WASMQ_SP_MODULE || "wasmq/sp",
+};
 let zmq;
 try {
-  const spec = impl === "wasmq" ? process.env.BENCH_WASMQ_MODULE || "wasmq/zmq" : "zeromq";
-  if (impl !== "wasmq" && impl !== "zeromq") throw new Error(`unknown impl ${impl}`);
-  zmq = await import(spec);
+  const spec = MODULES[impl];
+  if (!spec) throw new Error(`unknown impl ${impl}`);
+  try {
+    zmq = await import(spec);
+  } catch (e) {
+    throw new Error(`cannot load ${spec}: ${e && e.message ? e.message.split("\n")[0] : e}`);
+  }
+  if (impl === "wasmq-sp") {
+    // SP class names -> the names the roles use; a missing class fails the role that needs it
+    zmq = { ...zmq, Request: zmq.Req ?? zmq.Request, Reply: zmq.Rep ?? zmq.Reply, Publisher: zmq.Pub, Subscriber: zmq.Sub };
+  }
 } catch (e) {
-  report({ type: "error", message: `cannot load ${impl}: ${e && e.message ? e.message.split("\n")[0] : e}` });
+  report({ type: "error", message: e && e.message ? e.message : String(e) });
   setTimeout(() => process.exit(1), 100);
   await new Promise(() => {});
 }
@@ -113,7 +128,9 @@ function sockOpts(cfg, send = true, recv = true) {
 }
 function sockInfo(s) {
   const o = {};
-  for (const k of ["sendHighWaterMark", "receiveHighWaterMark", "linger"]) {
+  const keys = ["sendHighWaterMark", "receiveHighWaterMark", "linger"];
+  if (impl === "wasmq-sp") keys.push("maxMessageSize", "tcpNoDelay");
+  for (const k of keys) {
     try {
       if (s[k] !== undefined) o[k] = s[k];
     } catch {}
