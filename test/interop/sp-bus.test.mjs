@@ -7,9 +7,7 @@
 // message, and wasmq does not relay one peer's messages to the other.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import {
-  TRANSPORTS, DIRECTIONS, roles, link, spSock, recvOne, startCat, spSuite,
-} from "./helpers/sp-setup.mjs";
+import { TRANSPORTS, DIRECTIONS, roles, link, spSock, recvOne, startCat, spSuite } from "./helpers/sp-setup.mjs";
 
 const sp = await import(process.env.WASMQ_SP_IMPL || "wasmq/sp");
 
@@ -26,7 +24,7 @@ for (const tool of ["nanocat", "nngcat"]) {
         const bus = spSock(res, sp.Bus, { receiveTimeout: 4000 });
         const mine = `bus from ${tool}`;
         const peer = await link(res, bus, { tool, proto: "bus", data: mine, interval: INTERVAL[tool] }, { wasmBinds, tr });
-        assert.is(text(await recvOne(bus, 4000, `message from ${peer.diag()}`)), mine);
+        assert.is(text(await recvOne(bus, 4000, () => `message from ${peer.diag()}`)), mine);
         await bus.send(["bus ", "from ", "wasmq"]);
         await peer.waitMessage((m) => text(m) === "bus from wasmq", 3000, '"bus from wasmq" printed');
         assert.equal(peer.texts, ["bus from wasmq"], `${tool} BUS printed exactly wasmq's message (never its own)`);
@@ -43,7 +41,7 @@ it("wasmq BUS (binds, tcp) with two nanocat BUS peers: both get wasmq's message,
   // Until wasmq heard from both (both links up), and a few more of each after that.
   const seen = { "from n1": 0, "from n2": 0 };
   while (!(seen["from n1"] >= 3 && seen["from n2"] >= 3)) {
-    const t = text(await recvOne(bus, 4000, `bus messages (so far ${JSON.stringify(seen)}) ${n1.diag()} ${n2.diag()}`));
+    const t = text(await recvOne(bus, 4000, () => `bus messages (so far ${JSON.stringify(seen)}) ${n1.diag()} ${n2.diag()}`));
     assert.ok(t in seen, `unexpected ${JSON.stringify(t)}`);
     seen[t]++;
   }

@@ -36,7 +36,7 @@ for (const { tool, proto, cls, label } of CASES) {
         const pair = spSock(res, sp[cls], { receiveTimeout: 5000, sendTimeout: 5000 });
         const hello = `hello from ${tool} ${proto}`;
         const peer = await link(res, pair, { tool, proto, data: hello }, { wasmBinds, tr });
-        const got = await recvOne(pair, 5000, `message from ${peer.diag()}`);
+        const got = await recvOne(pair, 5000, () => `message from ${peer.diag()}`);
         assert.is(text(got), hello);
         for (const r of REPLIES) await pair.send(r.send);
         const printed = await peer.waitCount(REPLIES.length);

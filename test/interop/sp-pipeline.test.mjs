@@ -5,7 +5,8 @@
 // one wasmq PUSH load-balancing over two peer PULLs.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { TOOLS, TRANSPORTS, DIRECTIONS, roles, link, spSock, recvOne, startCat, show, ALL_BYTES, spSuite,
+import {
+  TOOLS, TRANSPORTS, DIRECTIONS, roles, link, spSock, recvOne, startCat, show, ALL_BYTES, spSuite,
 } from "./helpers/sp-setup.mjs";
 
 const sp = await import(process.env.WASMQ_SP_IMPL || "wasmq/sp");
@@ -47,7 +48,7 @@ for (const tool of TOOLS) {
         const cat = { tool, proto: "push", data: body, ...(tool === "nngcat" ? { count: 3, interval: 0 } : { interval: 0.05 }) };
         const peer = await link(res, pull, cat, { wasmBinds, tr });
         for (let i = 0; i < 3; i++) {
-          const got = await recvOne(pull, 5000, `message ${i} from ${peer.diag()}`);
+          const got = await recvOne(pull, 5000, () => `message ${i} from ${peer.diag()}`);
           assert.ok(got.equals(body), `message ${i}: got ${show(got)} (${got.length} bytes), want ${body.length} bytes`);
         }
       });

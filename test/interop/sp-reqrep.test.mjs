@@ -8,8 +8,8 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import {
-  TOOLS, TRANSPORTS, DIRECTIONS, roles, link, spSock, recvOne, startCat, show, ALL_BYTES, payload, 
-  spSuite,
+  TOOLS, TRANSPORTS, DIRECTIONS, roles, link, spSock, recvOne, startCat, show, ALL_BYTES, payload,
+  peerListenUrl, spSuite,
 } from "./helpers/sp-setup.mjs";
 
 const sp = await import(process.env.WASMQ_SP_IMPL || "wasmq/sp");
@@ -57,7 +57,7 @@ for (const tool of TOOLS) {
         const rep = await link(res, req, { tool, proto: "rep", data: `pong from ${tool}` }, { wasmBinds, tr });
         for (const [i, r] of REQUESTS.entries()) {
           await req.send(r.send);
-          const reply = await recvOne(req, 6000, `reply ${i} from ${rep.diag()}`);
+          const reply = await recvOne(req, 6000, () => `reply ${i} from ${rep.diag()}`);
           assert.is(text(reply), `pong from ${tool}`, `reply ${i}`);
         }
         const printed = await rep.waitCount(REQUESTS.length);
@@ -72,7 +72,7 @@ for (const tool of TOOLS) {
         if (tool === "nngcat") {
           // nngcat sends one request, prints the reply, and exits 0 (its next receive is ESTATE).
           const req = await link(res, rep, { tool, proto: "req", data: "ping from nngcat", recvTimeout: 5 }, { wasmBinds, tr });
-          const got = await recvOne(rep, 6000, `request from ${req.diag()}`);
+          const got = await recvOne(rep, 6000, () => `request from ${req.diag()}`);
           assert.is(text(got), "ping from nngcat");
           await rep.send(["pong ", "to ", "nngcat"]);
           assert.is(text(await req.recv()), "pong to nngcat");
@@ -120,13 +120,33 @@ for (const tool of TOOLS) {
     const req = spSock(res, sp.Req, { receiveTimeout: 6000 });
     const rep = await link(res, req, { tool, proto: "rep", data: reply }, { wasmBinds: true, tr: "tcp" });
     await req.send(request);
-    const got = await recvOne(req, 6000, `binary reply ${rep.diag()}`);
+    const got = await recvOne(req, 6000, () => `binary reply ${rep.diag()}`);
     assert.is(got.length, reply.length, "reply length");
     assert.ok(got.equals(reply), "reply bytes");
     const [printed] = await rep.waitCount(1);
     assert.is(printed.length, request.length, "request length at the peer");
     assert.ok(printed.equals(request), "request bytes at the peer");
   });
+
+  for (const tr of TRANSPORTS) {
+    it(`wasmq REQ's request survives its ${tool} REP being replaced (resent at once on the new connection, ${tr})`, async (res) => {
+      // resendInterval stays at its 60 s default: only the lost connection can trigger the resend.
+      const req = spSock(res, sp.Req, { receiveTimeout: 8000 });
+      const url = await peerListenUrl(res, tool, tr);
+      const mute = await startCat(res, { tool, proto: "rep", listen: url }); // prints, never replies
+      req.connect(mute.url);
+      await req.send("job-42");
+      assert.is(text(await mute.recv(5000, "request at the first REP")), "job-42");
+      await mute.stop();
+      // A new REP on the same address (nngcat/nanocat remove the stale ipc file themselves).
+      const rep = await startCat(res, { tool, proto: "rep", listen: mute.url, data: "done" });
+      const t0 = Date.now();
+      const reply = await recvOne(req, 8000, () => `reply after the REP was replaced ${rep.diag()}`);
+      assert.is(text(reply), "done");
+      assert.is(text(await rep.recv(1000, "the resent request")), "job-42");
+      assert.ok(Date.now() - t0 < 5000, `resent after ${Date.now() - t0} ms`);
+    });
+  }
 
   it(`wasmq REQ resends to a ${tool} REP that never answers (resendInterval 200 ms, tcp)`, async (res) => {
     // A REP without --data only prints what it receives: it never replies.

@@ -11,7 +11,8 @@
 //   our answers (only answers to its current survey: a subset, in order).
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { TOOLS, TRANSPORTS, DIRECTIONS, roles, link, spSock, recvOne, startCat, rejectsWith, show, spSuite,
+import {
+  TOOLS, TRANSPORTS, DIRECTIONS, roles, link, spSock, recvOne, startCat, rejectsWith, show, spSuite,
 } from "./helpers/sp-setup.mjs";
 
 const sp = await import(process.env.WASMQ_SP_IMPL || "wasmq/sp");
@@ -55,7 +56,7 @@ for (const tool of TOOLS) {
         assert.ok(waited >= SURVEY_MS - 50, `ETIMEDOUT after ${waited} ms, survey time is ${SURVEY_MS} ms (${err.message})`);
         // The connection is up now: a new survey is answered at once.
         await sv.send(Buffer.from("again\x00\xff", "latin1"));
-        assert.is(text(await recvOne(sv, SURVEY_MS + 2000, `answer to the second survey ${peer.diag()}`)), `answer from ${tool}`);
+        assert.is(text(await recvOne(sv, SURVEY_MS + 2000, () => `answer to the second survey ${peer.diag()}`)), `answer from ${tool}`);
         const printed = await peer.waitMessage((m) => m.equals(Buffer.from("again\x00\xff", "latin1")), 3000, "second survey printed");
         assert.ok(printed);
       });

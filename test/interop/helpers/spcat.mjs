@@ -30,7 +30,7 @@ import { writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import net from "node:net";
-import { withTimeout, DEFAULT_TIMEOUT } from "./util.mjs";
+import { DEFAULT_TIMEOUT } from "./util.mjs";
 
 export const TOOLS = ["nngcat", "nanocat"];
 const PACKAGE = { nngcat: "nng-utils", nanocat: "nanomsg-utils" };
@@ -84,6 +84,15 @@ export async function freeTcpUrl() {
 
 let fileCounter = 0;
 
+// Safety net: peers still running when this process exits (a crash, an
+// unfinished teardown) are killed, so nothing outlives the test run.
+const live = new Set();
+const liveFiles = new Set();
+process.on("exit", () => {
+  for (const c of live) c.kill("SIGKILL");
+  for (const f of liveFiles) rmSync(f, { force: true });
+});
+
 export class CatPeer {
   /**
    * @param {object} o
@@ -115,6 +124,7 @@ export class CatPeer {
 
     const bin = toolPath(o.tool);
     if (!bin) throw new Error(`${o.tool} is not installed (apt-get install ${PACKAGE[o.tool]})`);
+    if (o.tool === "nngcat" && !STDBUF) throw new Error("stdbuf (coreutils) is needed to read nngcat's -v output line by line");
     const flag = PROTO[o.tool][o.proto];
     if (!flag) throw new Error(`${o.tool} has no ${o.proto} socket`);
     const args = [flag];
@@ -137,6 +147,7 @@ export class CatPeer {
         const path = join(tmpdir(), `wasmq-spcat-${process.pid}-${fileCounter++}.bin`);
         writeFileSync(path, o.data);
         this.tempFiles.push(path);
+        liveFiles.add(path);
         args.push("--file", path);
       }
     }
@@ -146,15 +157,19 @@ export class CatPeer {
     this.commandLine = [o.tool, ...args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a)))].join(" ");
 
     // stdbuf -oL: nngcat printf()s "Listening at:" without flushing.
-    const [cmd, argv] = STDBUF && o.tool === "nngcat" ? [STDBUF, ["-oL", bin, ...args]] : [bin, args];
+    const [cmd, argv] = o.tool === "nngcat" ? [STDBUF, ["-oL", bin, ...args]] : [bin, args];
     this.child = spawn(cmd, argv, { stdio: ["ignore", "pipe", "pipe"] });
+    live.add(this.child);
     this.exitPromise = new Promise((resolve) => {
-      this.child.on("exit", (code, signal) => {
+      // "close", not "exit": by then all of stdout has been read.
+      this.child.on("close", (code, signal) => {
+        live.delete(this.child);
         this.exited = { code, signal };
         this.#notify();
         resolve(this.exited);
       });
       this.child.on("error", (err) => {
+        live.delete(this.child);
         this.exited = { error: err.message };
         this.#notify();
         resolve(this.exited);
@@ -204,28 +219,28 @@ export class CatPeer {
    */
   until(check, ms = DEFAULT_TIMEOUT, what = "condition") {
     let waiter;
-    const p = new Promise((resolve, reject) => {
+    let timer;
+    return new Promise((resolve, reject) => {
+      const settle = (fn, v) => {
+        this.waiters.delete(waiter);
+        clearTimeout(timer);
+        fn(v);
+      };
       waiter = () => {
         let v;
         try {
           v = check();
         } catch (err) {
-          this.waiters.delete(waiter);
-          return reject(err);
+          return settle(reject, err);
         }
-        if (v !== undefined) {
-          this.waiters.delete(waiter);
-          return resolve(v);
-        }
-        if (this.exited) {
-          this.waiters.delete(waiter);
-          reject(new Error(`${this.tool} exited while waiting for ${what} ${this.diag()}`));
-        }
+        if (v !== undefined) return settle(resolve, v);
+        if (this.exited) settle(reject, new Error(`${this.tool} exited while waiting for ${what} ${this.diag()}`));
       };
+      // The diagnostics are taken when the time is up, not when the wait began.
+      timer = setTimeout(() => settle(reject, new Error(`timed out after ${ms} ms waiting for ${what} ${this.diag()}`)), ms);
       this.waiters.add(waiter);
       waiter();
     });
-    return withTimeout(p, ms, `${what} ${this.diag()}`).finally(() => this.waiters.delete(waiter));
   }
 
   /** nngcat listening: resolves with the bound url (real port for tcp port 0). */
@@ -259,8 +274,8 @@ export class CatPeer {
   }
 
   /** Wait for the process to exit by itself; resolves with {code, signal}. */
-  exit(ms = DEFAULT_TIMEOUT, what = "exit") {
-    return withTimeout(this.exitPromise, ms, `${this.tool} ${what} ${this.diag()}`);
+  exit(ms = DEFAULT_TIMEOUT) {
+    return this.until(() => this.exited ?? undefined, ms, "exit");
   }
 
   /** Kill (TERM, then KILL after 1 s) and wait until the process is gone; remove temp files. */
@@ -273,7 +288,10 @@ export class CatPeer {
       await this.exitPromise;
       clearTimeout(t);
     }
-    for (const f of this.tempFiles) rmSync(f, { force: true });
+    for (const f of this.tempFiles) {
+      rmSync(f, { force: true });
+      liveFiles.delete(f);
+    }
   }
 }
 
