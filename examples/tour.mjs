@@ -26,10 +26,11 @@ function endpoint(transport, name) {
   return transport === "tcp" ? "tcp://127.0.0.1:0" : transport === "ipc" ? `ipc:///tmp/wasmq-tour-${process.pid}-${name}` : `inproc://tour-${name}`;
 }
 
-async function pushPull(transport) {
-  const pull = new zmq.Pull();
-  await pull.bind(endpoint(transport, "pipeline"));
-  const push = new zmq.Push();
+// PUSH → PULL, for either family (their sockets have the same shape).
+async function pipeline(lib, transport) {
+  const pull = new lib.Pull();
+  await pull.bind(endpoint(transport, lib === sp ? "sp-pipeline" : "pipeline"));
+  const push = new lib.Push();
   push.connect(pull.lastEndpoint);
   const sending = (async () => { for (let i = 0; i < N; i++) await push.send(`job ${i}`); })();
   let received = 0;
@@ -110,10 +111,11 @@ async function dealerRouter(transport) {
   return { sent: per * dealers.length, received };
 }
 
-async function pair(transport) {
-  const a = new zmq.Pair();
-  await a.bind(endpoint(transport, "pair"));
-  const b = new zmq.Pair();
+// PAIR ↔ PAIR: ZeroMQ's Pair or SP's Pair1.
+async function pair(Pair, transport, tag) {
+  const a = new Pair();
+  await a.bind(endpoint(transport, tag));
+  const b = new Pair();
   b.connect(a.lastEndpoint);
   const count = 5000;
   const sending = (async () => { for (let i = 0; i < count; i++) await a.send(String(i)); })();
@@ -147,19 +149,6 @@ async function spReqRep(transport) {
   }
   req.close(); rep.close();
   return { sent: rounds, received };
-}
-
-async function spPipeline(transport) {
-  const pull = new sp.Pull();
-  await pull.bind(endpoint(transport, "sp-pipeline"));
-  const push = new sp.Push();
-  push.connect(pull.lastEndpoint);
-  const sending = (async () => { for (let i = 0; i < N; i++) await push.send(`job ${i}`); })();
-  let received = 0;
-  for (; received < N; received++) await pull.receive();
-  await sending;
-  push.close(); pull.close();
-  return { sent: N, received };
 }
 
 async function spPubSub(transport) {
@@ -232,36 +221,23 @@ async function spBus(transport) {
   return { sent: per * nodes.length * 2, received };
 }
 
-async function spPair(transport) {
-  const a = new sp.Pair1();
-  await a.bind(endpoint(transport, "sp-pair"));
-  const b = new sp.Pair1();
-  b.connect(a.lastEndpoint);
-  const count = 5000;
-  const sending = (async () => { for (let i = 0; i < count; i++) await a.send(String(i)); })();
-  let received = 0;
-  for (let i = 0; i < count; i++) if ((await b.receive())[0].toString() === String(i)) received++;
-  await sending;
-  a.close(); b.close();
-  return { sent: count, received };
-}
 
 console.log("wasmq tour: ZeroMQ and nanomsg/nng patterns from one WebAssembly core, no native build\n");
 console.log("ZeroMQ (wasmq/zmq)");
-await pattern("PUSH → PULL", "tcp", () => pushPull("tcp"));
-await pattern("PUSH → PULL", "ipc", () => pushPull("ipc"));
-await pattern("PUSH → PULL", "inproc", () => pushPull("inproc"));
+await pattern("PUSH → PULL", "tcp", () => pipeline(zmq, "tcp"));
+await pattern("PUSH → PULL", "ipc", () => pipeline(zmq, "ipc"));
+await pattern("PUSH → PULL", "inproc", () => pipeline(zmq, "inproc"));
 await pattern("REQ ↔ REP", "tcp", () => reqRep("tcp"));
 await pattern("PUB → SUB (filtered)", "tcp", () => pubSub("tcp"));
 await pattern("DEALER ×3 ↔ ROUTER", "tcp", () => dealerRouter("tcp"));
-await pattern("PAIR ↔ PAIR", "ipc", () => pair("ipc"));
+await pattern("PAIR ↔ PAIR", "ipc", () => pair(zmq.Pair, "ipc", "pair"));
 console.log("\nScalability Protocols (wasmq/sp)");
 await pattern("SP REQ ↔ REP", "tcp", () => spReqRep("tcp"));
-await pattern("SP PUSH → PULL", "ipc", () => spPipeline("ipc"));
+await pattern("SP PUSH → PULL", "ipc", () => pipeline(sp, "ipc"));
 await pattern("SP PUB → SUB (filter)", "tcp", () => spPubSub("tcp"));
 await pattern("SP SURVEYOR → 3 RESP.", "tcp", () => spSurvey("tcp"));
 await pattern("SP BUS ×3 (mesh)", "inproc", () => spBus("inproc"));
-await pattern("SP PAIR1 ↔ PAIR1", "tcp", () => spPair("tcp"));
+await pattern("SP PAIR1 ↔ PAIR1", "tcp", () => pair(sp.Pair1, "tcp", "sp-pair"));
 
 console.log("\n| pattern | transport | sent | received | msg/s | result |");
 console.log("|---|---|---:|---:|---:|---|");
