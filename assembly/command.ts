@@ -46,9 +46,18 @@ export function commandKind(body: usize, n: u32): i32 {
 
 @inline export function commandData(body: usize): usize { return body + 1 + <usize>load<u8>(body); }
 
+// ZWS 2.0 (wire.md A14): one WebSocket message per frame, [flags][body],
+// with the command flag in bit 1. Message-mode output is a sequence of
+// records [len u32 LE][message] the host sends one WebSocket message each.
+export const ZWS_FLAG_MORE: u8 = 0x01;
+export const ZWS_FLAG_COMMAND: u8 = 0x02;
+
 // Writes a command frame header for a body of `size` bytes.
-export function frameCommandHeader(out: Bytes, size: u32): void {
-  if (size <= 255) {
+export function frameCommandHeader(out: Bytes, size: u32, ws: bool = false): void {
+  if (ws) {
+    out.push32(1 + size);
+    out.push8(ZWS_FLAG_COMMAND);
+  } else if (size <= 255) {
     out.push8(FLAG_COMMAND);
     out.push8(size);
   } else {
@@ -62,11 +71,11 @@ function pushName(out: Bytes, s: string): void {
   out.pushString(s);
 }
 
-export function writeReady(out: Bytes, socketType: i32, identity: Bytes, withIdentity: bool): void {
+export function writeReady(out: Bytes, socketType: i32, identity: Bytes, withIdentity: bool, ws: bool = false): void {
   let typeName = SOCKET_TYPE_NAMES[socketType];
   let size: u32 = 6 + 1 + 11 + 4 + <u32>typeName.length;
   if (withIdentity) size += 1 + 8 + 4 + identity.len;
-  frameCommandHeader(out, size);
+  frameCommandHeader(out, size, ws);
   pushName(out, "READY");
   pushName(out, "Socket-Type");
   out.push32BE(<u32>typeName.length);
@@ -78,8 +87,8 @@ export function writeReady(out: Bytes, socketType: i32, identity: Bytes, withIde
   }
 }
 
-export function writeError(out: Bytes, reason: string): void {
-  frameCommandHeader(out, 6 + 1 + <u32>reason.length);
+export function writeError(out: Bytes, reason: string, ws: bool = false): void {
+  frameCommandHeader(out, 6 + 1 + <u32>reason.length, ws);
   pushName(out, "ERROR");
   out.push8(<u32>reason.length);
   out.pushString(reason);
@@ -92,8 +101,8 @@ export function writePing(out: Bytes, ttlDeciseconds: u32): void {
   out.push8(ttlDeciseconds & 0xff);
 }
 
-export function writePong(out: Bytes, ctx: usize, n: u32): void {
-  frameCommandHeader(out, 5 + n);
+export function writePong(out: Bytes, ctx: usize, n: u32, ws: bool = false): void {
+  frameCommandHeader(out, 5 + n, ws);
   pushName(out, "PONG");
   out.append(ctx, n);
 }

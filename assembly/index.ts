@@ -155,16 +155,33 @@ export function socket_queued(h: i32): i32 {
 
 // Flags: PIPE_OUTBOUND = made by connect() (survives reconnects);
 // PIPE_IPC = SP's IPC framing. The host calls pipe_start once a transport is up.
+// With PIPE_WS, each pipe_input is one whole message and the output is
+// records [len u32 LE][message].
+// PIPE_WS = a message transport (WebSocket: ZWS 2.0 or SP over WS);
+// PIPE_WS_NULL = ZWS2.0/NULL rather than plain ZWS2.0.
 const PIPE_OUTBOUND: i32 = 1;
 const PIPE_IPC: i32 = 2;
+const PIPE_WS: i32 = 4;
+const PIPE_WS_NULL: i32 = 8;
 
 export function pipe_open(sh: i32, flags: i32): i32 {
   let s = sockets.get(sh);
   if (!s) return -EBADF;
   let p = s.makePipe((flags & PIPE_OUTBOUND) != 0, (flags & PIPE_IPC) != 0);
+  p.ws = (flags & PIPE_WS) != 0;
+  p.wsNull = (flags & PIPE_WS_NULL) != 0;
   p.handle = pipes.add(p);
   s.addPipe(p);
   return p.handle;
+}
+
+// The transport's framing, known once it is up (a WebSocket's subprotocol).
+export function pipe_set_mode(h: i32, flags: i32): i32 {
+  let p = pipes.get(h);
+  if (!p) return -EBADF;
+  p.ws = (flags & PIPE_WS) != 0;
+  p.wsNull = (flags & PIPE_WS_NULL) != 0;
+  return 0;
 }
 
 export function pipe_start(h: i32, now: f64): i32 {

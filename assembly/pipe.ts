@@ -22,6 +22,7 @@ import {
 import {
   commandKind, commandData, Metadata, parseMetadata, writeReady, writeError, writePing, writePong,
   writeSubscription, CMD_READY, CMD_ERROR, CMD_PING, CMD_PONG, CMD_SUBSCRIBE, CMD_CANCEL,
+  ZWS_FLAG_MORE, ZWS_FLAG_COMMAND,
 } from "./command";
 import { MsgQueue, msgNew, msgFree, msgReserve, MSG_HEADER } from "./msg";
 import { Trie } from "./trie";
@@ -35,6 +36,7 @@ export const ST_IDLE: i32 = 0;       // no transport
 export const ST_GREETING: i32 = 1;   // reading the peer's 64-byte greeting
 export const ST_HANDSHAKE: i32 = 2;  // greeting done; expecting READY (or ERROR)
 export const ST_ACTIVE: i32 = 3;     // messages flow
+export const ST_ROUTING_ID: i32 = 4; // plain ZWS2.0: the peer's first message is its routing id
 
 // Decoder states (wire.md A3).
 const D_FLAGS: i32 = 0;
@@ -67,6 +69,11 @@ export class Pipe {
   handle: i32 = 0;
   sock: Socket;
   outbound: bool;           // made by connect(): survives reconnects
+  // Message transports (WebSocket): each input call is one message and the
+  // output is records of one message each. wsNull: ZWS2.0/NULL (READY
+  // handshake); otherwise plain ZWS2.0 (routing ids exchanged, no checks).
+  ws: bool = false;
+  wsNull: bool = false;
   state: i32 = ST_IDLE;
   connected: bool = false;  // a transport is attached
   transportGone: bool = true;
@@ -140,6 +147,7 @@ export class Pipe {
   // A transport is up: send our greeting and start reading theirs.
   start(now: f64): void {
     this.resetConnection(now);
+    if (this.ws) { this.startZws(); return; }
     let g = this.out.reserve(GREETING_SIZE);
     memory.fill(g, 0, GREETING_SIZE);
     store<u8>(g, GREETING_SIG_START);
@@ -148,6 +156,22 @@ export class Pipe {
     store<u8>(g + GREETING_OFF_MINOR, ZMTP_MINOR);
     memory.copy(g + GREETING_OFF_MECHANISM, NULL_MECHANISM, GREETING_MECHANISM_LEN);
     this.out.len += GREETING_SIZE;
+    this.signalOutput();
+  }
+
+  // ZWS 2.0 has no greeting: NULL starts with READY, plain with our routing id.
+  private startZws(): void {
+    let s = this.sock;
+    this.peerMinor = 0; // subscriptions go as 0x01/0x00 messages (wire.md A8)
+    if (this.wsNull) {
+      this.state = ST_HANDSHAKE;
+      writeReady(this.out, s.type, s.routingId, sendsIdentity(s.type), true);
+    } else {
+      this.state = ST_ROUTING_ID;
+      this.out.push32(1 + s.routingId.len);
+      this.out.push8(0);
+      this.out.append(s.routingId.ptr, s.routingId.len);
+    }
     this.signalOutput();
   }
 
@@ -183,11 +207,43 @@ export class Pipe {
     // Any traffic is liveness (libzmq cancels both heartbeat timers on input).
     this.timeoutAt = 0;
     this.ttlAt = 0;
+    if (this.ws) { this.readZwsMessage(p, n, now); return; }
     let end = p + n;
     while (p < end && this.connected) {
       if (this.state == ST_GREETING) p = this.readGreeting(p, end, now);
       else p = this.readFrames(p, end, now);
     }
+  }
+
+  // One WebSocket message: one ZMTP frame as [flags][body] (wire.md A14).
+  private readZwsMessage(p: usize, n: u32, now: f64): void {
+    if (n == 0) { this.fail(R.R_MALFORMED_FRAME, now); return; }
+    let f = load<u8>(p);
+    if ((f & ~(ZWS_FLAG_MORE | ZWS_FLAG_COMMAND)) != 0 || (f & ZWS_FLAG_COMMAND) != 0 && (f & ZWS_FLAG_MORE) != 0) {
+      this.fail(R.R_MALFORMED_FRAME, now);
+      return;
+    }
+    let body = p + 1, size = n - 1;
+    if (this.state == ST_ROUTING_ID) {
+      // The peer's routing id, as ZMTP 2.0 did; a ROUTER routes by it.
+      if (f != 0 || size > 255 || (size > 0 && load<u8>(body) == 0)) { this.fail(R.R_INVALID_IDENTITY, now); return; }
+      this.identity.len = 0;
+      if (this.sock.type == ROUTER) this.identity.append(body, size);
+      this.peerType = -1;
+      this.activate(now);
+      return;
+    }
+    if (this.state == ST_HANDSHAKE && (f & ZWS_FLAG_COMMAND) == 0) { this.fail(R.R_UNEXPECTED_COMMAND, now); return; }
+    if (f & ZWS_FLAG_COMMAND) {
+      if (this.msg != 0) { this.fail(R.R_MALFORMED_FRAME, now); return; }
+      this.cmd.len = 0;
+      this.cmd.append(body, size);
+      this.command(now);
+      return;
+    }
+    this.flags = (f & ZWS_FLAG_MORE) ? FLAG_MORE : 0;
+    if (!this.beginFrame(<u64>size, now)) return;
+    if (size > 0) this.readBody(body, body + size, now);
   }
 
   private readGreeting(p: usize, end: usize, now: f64): usize {
@@ -248,7 +304,7 @@ export class Pipe {
   }
 
   // A frame header is complete. Returns false if the pipe was closed.
-  private beginFrame(size: u64, now: f64): bool {
+  protected beginFrame(size: u64, now: f64): bool {
     this.remaining = size;
     this.dState = D_BODY;
     if (this.flags & FLAG_COMMAND) {
@@ -278,7 +334,7 @@ export class Pipe {
     return this.connected;
   }
 
-  private readBody(p: usize, end: usize, now: f64): usize {
+  protected readBody(p: usize, end: usize, now: f64): usize {
     let take = <u32>min<u64>(this.remaining, <u64>(end - p));
     if (this.flags & FLAG_COMMAND) {
       this.cmd.append(p, take);
@@ -314,7 +370,7 @@ export class Pipe {
     this.sock.deliver(this, m);
   }
 
-  private command(now: f64): void {
+  protected command(now: f64): void {
     let body = this.cmd.ptr;
     let n = this.cmd.len;
     let kind = commandKind(body, n);
@@ -332,7 +388,7 @@ export class Pipe {
       let ttl = loadU16BE(data);
       if (ttl > 0) { this.ttlAt = now + <f64>ttl * 100; noteDeadline(this.ttlAt); }
       let ctxLen = min<u32>(dlen - 2, PING_CONTEXT_MAX);
-      writePong(this.out, data + 2, ctxLen);
+      writePong(this.out, data + 2, ctxLen, this.ws);
       this.signalOutput();
     } else if (kind == CMD_PONG) {
       // Liveness only; input() already cleared the timeout.
@@ -352,7 +408,7 @@ export class Pipe {
     if (!md.ok) { this.fail(R.R_INVALID_METADATA, now); return; }
     let s = this.sock;
     if (md.socketType < 0 || (compatiblePeers(s.type) & (1 << md.socketType)) == 0) {
-      writeError(this.out, "Invalid socket type");
+      writeError(this.out, "Invalid socket type", this.ws);
       this.signalOutput();
       this.fail(R.R_SOCKET_TYPE_MISMATCH, now);
       return;
@@ -385,8 +441,9 @@ export class Pipe {
       this.pendingMsgs = 0;
     }
     this.signalOutput();
+    // Over WebSocket, liveness is the WebSocket's own ping/pong.
     let ivl = s.opts.heartbeatIvl;
-    if (ivl > 0) { this.pingAt = now + ivl; noteDeadline(this.pingAt); }
+    if (ivl > 0 && !this.ws) { this.pingAt = now + ivl; noteDeadline(this.pingAt); }
     emit(EV_HANDSHAKE, this.handle, this.peerType, this.peerMinor);
     if (!this.attached) s.attach(this);
     s.pipeActivated(this);
@@ -407,7 +464,11 @@ export class Pipe {
   writeFrame(data: usize, n: u32, more: bool): void {
     let o = this.target();
     let flags: u8 = more ? FLAG_MORE : 0;
-    if (n <= 255) {
+    if (this.ws) {
+      o.push32(1 + n);
+      o.push8(more ? ZWS_FLAG_MORE : 0);
+      o.append(data, n);
+    } else if (n <= 255) {
       let at = o.reserve(2 + n);
       store<u8>(at, flags);
       store<u8>(at, <u8>n, 1);
@@ -440,8 +501,13 @@ export class Pipe {
   // The header goes into the output; the body is spliced in by the host.
   private writeExternalFrame(n: u32, id: u32, more: bool): void {
     let o = this.target();
-    o.push8((more ? FLAG_MORE : 0) | FLAG_LONG);
-    o.push64BE(<u64>n);
+    if (this.ws) {
+      o.push32(1 + n);
+      o.push8(more ? ZWS_FLAG_MORE : 0);
+    } else {
+      o.push8((more ? FLAG_MORE : 0) | FLAG_LONG);
+      o.push64BE(<u64>n);
+    }
     addSplice(this.active ? this.outSplices : this.pendingSplices, o.len, id, n);
     this.extBytes += n;
   }
@@ -470,7 +536,8 @@ export class Pipe {
     } else {
       let o = this.out;
       let body = n + 1;
-      if (body <= 255) { o.push8(0); o.push8(body); }
+      if (this.ws) { o.push32(1 + body); o.push8(0); }
+      else if (body <= 255) { o.push8(0); o.push8(body); }
       else { o.push8(FLAG_LONG); o.push64BE(<u64>body); }
       o.push8(subscribe ? 1 : 0);
       o.append(topic, n);

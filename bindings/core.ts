@@ -39,6 +39,7 @@ interface Exports {
   recv_desc_ptr(): number;
   pipe_open(sh: number, flags: number): number;
   pipe_start(h: number, now: number): number;
+  pipe_set_mode(h: number, flags: number): number;
   pipe_input(h: number, n: number, now: number): number;
   pipe_out_ptr(h: number): number;
   pipe_out_len(h: number): number;
@@ -256,6 +257,15 @@ export class Core {
     return h;
   }
 
+  /**
+   * Message framing for the next connection: `ws` = a message transport
+   * (one call of input() per message, output as messages); `zwsNull` =
+   * ZWS2.0/NULL rather than plain ZWS2.0.
+   */
+  setPipeMode(h: number, ws: boolean, zwsNull: boolean): void {
+    this.x.pipe_set_mode(h, (ws ? 4 : 0) | (zwsNull ? 8 : 0));
+  }
+
   startPipe(h: number): void {
     this.x.pipe_start(h, this.now());
     this.drain();
@@ -299,6 +309,45 @@ export class Core {
     // caller once these bytes are written, so newer output cannot overtake them.
     this.x.pipe_out_consumed(h);
     return chunks;
+  }
+
+  /**
+   * A message-mode pipe's output: one Uint8Array per message (WebSocket),
+   * external bodies spliced in. Null if none. Call drain() after sending.
+   */
+  takeMessages(h: number): Uint8Array[] | null {
+    const len = this.x.pipe_out_len(h);
+    if (len === 0) return null;
+    const ptr = this.x.pipe_out_ptr(h);
+    const nsplices = this.x.pipe_splices_len(h);
+    const u8 = this.views();
+    const u32 = this.u32;
+    const sp0 = this.x.pipe_splices_ptr(h) >>> 2;
+    const messages: Uint8Array[] = [];
+    let at = 0;
+    let si = 0;
+    while (at < len) {
+      let remaining = readU32LE(u8, ptr + at);
+      at += 4;
+      const pieces: Uint8Array[] = [];
+      while (remaining > 0) {
+        const nextSplice = si < nsplices ? u32[sp0 + si * 3] : Infinity;
+        if (nextSplice === at) {
+          const body = this.external.get(u32[sp0 + si * 3 + 1])!;
+          pieces.push(body);
+          remaining -= body.length;
+          si++;
+        } else {
+          const n = Math.min(remaining, nextSplice - at);
+          pieces.push(copyOut(u8, ptr + at, n));
+          at += n;
+          remaining -= n;
+        }
+      }
+      messages.push(pieces.length === 1 ? pieces[0] : concat(pieces));
+    }
+    this.x.pipe_out_consumed(h);
+    return messages;
   }
 
   pipeClosed(h: number): void {
@@ -392,6 +441,19 @@ function copyOut(u8: Uint8Array, ptr: number, len: number): Buffer {
   const b = Buffer.allocUnsafe(len);
   b.set(u8.subarray(ptr, ptr + len));
   return b;
+}
+
+function readU32LE(u8: Uint8Array, at: number): number {
+  return (u8[at] | (u8[at + 1] << 8) | (u8[at + 2] << 16) | (u8[at + 3] << 24)) >>> 0;
+}
+
+function concat(pieces: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of pieces) n += p.length;
+  const out = Buffer.allocUnsafe(n);
+  let at = 0;
+  for (const p of pieces) { out.set(p, at); at += p.length; }
+  return out;
 }
 
 // Length prefixes are unaligned, so they are written bytewise.

@@ -3,7 +3,7 @@
 // turns the core's pipe events into socket events.
 import { core, type PipeSink } from "../bindings/core.js";
 import { reasonCodes, isProtocolError, Reason } from "../bindings/codes.js";
-import type { Conn, Listener } from "./transports/index.js";
+import { transportFor, type Conn, type Listener } from "./transports/index.js";
 import type { SocketBase } from "./socket.js";
 import type { EventError } from "./observer.js";
 
@@ -29,6 +29,7 @@ function reasonError(r: number): EventError {
 export class PipeHost implements PipeSink {
   readonly h: number;
   conn: Conn | null = null;
+  private readonly messageMode: boolean;
   private blocked = false;
   /** @internal in the dirty list */ queued = false;
   private handshaken = false;
@@ -41,7 +42,11 @@ export class PipeHost implements PipeSink {
     private redial: (() => void) | null,
     readonly listener: Listener | null = null,
   ) {
+    // The framing is fixed by the transport from the start: messages queued
+    // before the connection is up are already encoded for it.
+    this.messageMode = !!transportFor(address).messageMode;
     this.h = core().openPipe(sock.handle, outbound, sock.ipcFraming && address.startsWith("ipc://"), this);
+    core().setPipeMode(this.h, this.messageMode, false);
     sock.pipes.add(this);
   }
 
@@ -64,6 +69,7 @@ export class PipeHost implements PipeSink {
     };
     conn.ondrain = () => { this.blocked = false; this.flush(); };
     conn.onclose = () => this.transportClosed(conn);
+    core().setPipeMode(this.h, this.messageMode, conn.protocol === "ZWS2.0/NULL");
     core().startPipe(this.h);
   }
 
@@ -72,7 +78,7 @@ export class PipeHost implements PipeSink {
     const c = this.conn;
     if (!c || (this.blocked && !force)) return;
     const k = core();
-    const chunks = k.takeOutput(this.h);
+    const chunks = this.messageMode ? k.takeMessages(this.h) : k.takeOutput(this.h);
     if (!chunks) return;
     if (!c.write(chunks)) this.blocked = true;
     k.drain();

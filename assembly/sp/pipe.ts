@@ -52,6 +52,13 @@ export class SpPipe extends Pipe {
 
   start(now: f64): void {
     this.resetConnection(now);
+    if (this.ws) {
+      // SP over WebSocket (wire.md B4): no header; the subprotocol the host
+      // negotiated (<protocol>.sp.nanomsg.org) was the peer check.
+      this.peerType = <i32>this.spSock.peerProto;
+      this.activate(now);
+      return;
+    }
     let o = this.out;
     o.push8(SP_HEADER_BYTE0);
     o.push8(SP_HEADER_S);
@@ -67,11 +74,18 @@ export class SpPipe extends Pipe {
 
   input(p: usize, n: u32, now: f64): void {
     if (!this.connected) return;
+    if (this.ws) { this.readWsMessage(p, n, now); return; }
     let end = p + n;
     while (p < end && this.connected) {
       if (this.state == ST_GREETING) p = this.readHeader(p, end, now);
       else p = this.readMessages(p, end, now);
     }
+  }
+
+  // One WebSocket message is one SP message (header + body).
+  private readWsMessage(p: usize, n: u32, now: f64): void {
+    if (!this.beginMessage(<u64>n, now)) return;
+    if (n > 0) this.readSpBody(p, p + n, now);
   }
 
   // Checks each header byte as it arrives (a slow drip fails as early as it can).
@@ -169,8 +183,11 @@ export class SpPipe extends Pipe {
     }
     total -= <u64>skip;
     let o = this.target();
-    if (this.ipc) o.push8(SP_IPC_MSG_TYPE);
-    o.push64BE(total);
+    if (this.ws) o.push32(<u32>total);
+    else {
+      if (this.ipc) o.push8(SP_IPC_MSG_TYPE);
+      o.push64BE(total);
+    }
     o.append(hdr, hlen);
     q = src;
     for (let i: u32 = 0; i < nframes; i++) {

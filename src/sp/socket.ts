@@ -10,11 +10,29 @@ const spErrors: ErrorStyle = {
   timedOut: () => fromErrno(-110),
 };
 
+// SP over WebSocket names each side by protocol (wire.md B4): a dialer
+// offers "<listener's protocol>.sp.nanomsg.org"; a listener takes only its own.
+const WS_NAMES: Record<number, [self: string, peer: string]> = {
+  32: ["pair", "pair"],
+  33: ["pair1", "pair1"],
+  34: ["pub", "sub"],
+  35: ["sub", "pub"],
+  36: ["req", "rep"],
+  37: ["rep", "req"],
+  38: ["push", "pull"],
+  39: ["pull", "push"],
+  40: ["surveyor", "respondent"],
+  41: ["respondent", "surveyor"],
+  42: ["bus", "bus"],
+};
+
+/** Options only a wasmq/sp constructor takes. */
 export interface SpOptions {
   /** Raw mode (for devices): protocol headers are exposed as a first frame. */
   raw?: boolean;
 }
 
+/** The SP socket every wasmq/sp class extends: the shared socket with nng's options. */
 export class SpSocket extends SocketBase {
   private sp = {
     raw: false,
@@ -27,6 +45,12 @@ export class SpSocket extends SocketBase {
   constructor(type: number, options: SpOptions | undefined) {
     super(type, spErrors);
     this.ipcFraming = true;
+    const [self, peer] = WS_NAMES[type];
+    const mine = `${self}.sp.nanomsg.org`;
+    this.transportOptions = {
+      wsProtocols: [`${peer}.sp.nanomsg.org`],
+      wsSelect: (offered) => offered.find((p) => p.toLowerCase() === mine) ?? false,
+    };
     this.host.maxMessageSize = 1048576;
     this.host.handshakeInterval = 10000;
     if (options?.raw) {

@@ -2,6 +2,10 @@
 // and "bytes arrived". Adapters know nothing about ZMTP; the core does that.
 
 export interface Conn {
+  /** Whole messages (WebSocket) rather than a byte stream: write() sends one message per chunk, ondata gets one message per call. */
+  readonly messageMode?: boolean;
+  /** The WebSocket subprotocol agreed on. */
+  readonly protocol?: string;
   /** Queues chunks in order; false means wait for `ondrain` before writing more. */
   write(chunks: Uint8Array[]): boolean;
   /** Closes after queued bytes are written. */
@@ -32,9 +36,17 @@ export interface TransportOptions {
   noDelay?: boolean;
   /** Resolve and listen on IPv4 only. */
   ipv4Only?: boolean;
+  /** WebSocket subprotocols a dialer offers, in order of preference. */
+  wsProtocols?: string[];
+  /** A listener's choice among the offered subprotocols; false refuses the upgrade. */
+  wsSelect?: (offered: string[]) => string | false;
+  /** Origins a WebSocket listener accepts (absent: any). */
+  wsOrigins?: string[];
 }
 
 export interface Transport {
+  /** Carries whole messages (WebSocket) rather than a byte stream. */
+  readonly messageMode?: boolean;
   listen(address: string, accept: (c: Conn, remote: string) => void, options?: TransportOptions): Promise<Listener>;
   connect(address: string, open: (c: Conn) => void, fail: (err: Error) => void, options?: TransportOptions): Dialing;
 }

@@ -1,0 +1,171 @@
+// ws:// and wss:// on Node: WebSocket listeners and dialers on the `ws`
+// package. They carry whole messages (ZWS 2.0 frames, or SP messages); the
+// socket family supplies the subprotocols to offer and accept.
+//
+// A listener either owns an HTTP server on the URL's port, or mounts on one
+// the application registered with attachWebSocketServer(), so one port can
+// serve a page and its sockets (and wss:// needs the application's
+// https.Server for its certificate).
+import * as http from "node:http";
+import type * as https from "node:https";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { WebSocket, WebSocketServer } from "ws";
+import type { Transport, Listener, Conn, Dialing, TransportOptions } from "./transport.js";
+
+// What the receiver of a WebSocket may buffer before pausing the writer.
+const SEND_BUFFER_LIMIT = 1 << 20;
+// Largest message accepted; the sockets' maxMessageSize applies below it.
+const MAX_PAYLOAD = 256 << 20;
+
+const mounted = new Map<number, http.Server | https.Server>();
+
+/**
+ * Lets ws:// (or wss://) binds on this server's port share it: the server
+ * keeps answering its own requests; upgrades to bound paths become sockets.
+ * The server must be listening.
+ */
+export function attachWebSocketServer(server: http.Server | https.Server): void {
+  const a = server.address() as AddressInfo | null;
+  if (!a || typeof a !== "object") throw Object.assign(new Error("attachWebSocketServer: the server is not listening"), { code: "EINVAL" });
+  mounted.set(a.port, server);
+  server.once("close", () => { if (mounted.get(a.port) === server) mounted.delete(a.port); });
+}
+
+class WsConn implements Conn {
+  readonly messageMode = true;
+  readonly protocol: string;
+  ondata: (b: Buffer) => void = () => {};
+  onclose: () => void = () => {};
+  ondrain: () => void = () => {};
+  private waiting = false;
+
+  constructor(private ws: WebSocket, protocol: string) {
+    this.protocol = protocol;
+    ws.on("message", (data: Buffer, isBinary: boolean) => {
+      // Both wires are binary only (RFC 45; nng refuses text with 1003).
+      if (!isBinary) { ws.close(1003, "binary messages only"); return; }
+      this.ondata(data);
+    });
+    ws.on("close", () => this.onclose());
+    ws.on("error", () => {});
+    this.raw()?.on("drain", () => {
+      if (this.waiting && ws.bufferedAmount < SEND_BUFFER_LIMIT) { this.waiting = false; this.ondrain(); }
+    });
+  }
+
+  private raw(): Duplex | undefined {
+    return (this.ws as unknown as { _socket?: Duplex })._socket;
+  }
+
+  write(messages: Uint8Array[]): boolean {
+    const s = this.raw();
+    // Corked messages leave in one write.
+    s?.cork();
+    for (let i = 0; i < messages.length; i++) this.ws.send(messages[i], { binary: true });
+    s?.uncork();
+    if (this.ws.bufferedAmount < SEND_BUFFER_LIMIT) return true;
+    this.waiting = true;
+    return false;
+  }
+
+  end(): void { this.ws.close(1000); }
+  pause(): void { this.ws.pause(); }
+  resume(): void { this.ws.resume(); }
+  unref(): void { (this.raw() as unknown as { unref?: () => void } | undefined)?.unref?.(); }
+}
+
+function invalid(address: string, why: string): Error {
+  return Object.assign(new Error(`Invalid argument: ${address} (${why})`), { code: "EINVAL", address });
+}
+
+// Answers a refused upgrade with a fixed text (nothing of the request reflected).
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function offeredProtocols(req: http.IncomingMessage): string[] {
+  const h = req.headers["sec-websocket-protocol"];
+  if (!h) return [];
+  return (Array.isArray(h) ? h.join(",") : h).split(",").map((p) => p.trim()).filter(Boolean);
+}
+
+export const ws: Transport = {
+  messageMode: true,
+
+  async listen(address, accept, options: TransportOptions = {}): Promise<Listener> {
+    let url: URL;
+    try { url = new URL(address); } catch { throw invalid(address, "not a URL"); }
+    const secure = url.protocol === "wss:";
+    const host = url.hostname === "*" ? "0.0.0.0" : url.hostname.replace(/^\[|\]$/g, "");
+    const port = url.port ? Number(url.port) : 0;
+    const path = url.pathname || "/";
+    let server = port ? mounted.get(port) : undefined;
+    const owned = !server;
+    if (owned) {
+      if (secure) throw invalid(address, "wss:// listeners mount on an https.Server passed to attachWebSocketServer()");
+      const s = http.createServer((_req, res) => { res.writeHead(426, { "Content-Type": "text/plain" }); res.end("WebSocket only\n"); });
+      await new Promise<void>((resolve, reject) => {
+        s.once("error", reject);
+        s.listen({ host, port, exclusive: true }, () => { s.removeListener("error", reject); resolve(); });
+      });
+      server = s;
+    }
+    const srv = server!;
+    const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD, perMessageDeflate: false, clientTracking: false });
+    // The subprotocol is chosen here, not by the ws package: libzmq offers
+    // "ZWS2.0/NULL", which is not an RFC 6455 token and which ws would refuse.
+    const chosenFor = new WeakMap<http.IncomingMessage, string>();
+    wss.on("headers", (headers, req) => {
+      const chosen = chosenFor.get(req);
+      if (chosen) headers.push(`Sec-WebSocket-Protocol: ${chosen}`);
+    });
+    const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      const reqPath = new URL(req.url ?? "/", "http://localhost").pathname;
+      if (reqPath !== path) {
+        // Another bind on a shared server may own this path.
+        if (owned) refuse(socket, 404, "Not Found");
+        return;
+      }
+      const origin = req.headers.origin;
+      if (options.wsOrigins && (!origin || !options.wsOrigins.includes(origin))) { refuse(socket, 403, "Forbidden"); return; }
+      const offered = offeredProtocols(req);
+      if (new Set(offered).size !== offered.length) { refuse(socket, 400, "Bad Request"); return; }
+      const chosen = options.wsSelect ? options.wsSelect(offered) : false;
+      if (chosen === false) { refuse(socket, 400, "Bad Request"); return; }
+      chosenFor.set(req, chosen);
+      delete req.headers["sec-websocket-protocol"];
+      wss.handleUpgrade(req, socket, head, (w) => {
+        accept(new WsConn(w, chosen), `${url.protocol}//${req.socket.remoteAddress}:${req.socket.remotePort}${path}`);
+      });
+    };
+    srv.on("upgrade", onUpgrade);
+    const a = srv.address() as AddressInfo;
+    const shownHost = host.includes(":") ? `[${a.address}]` : a.address;
+    return {
+      endpoint: `${url.protocol}//${shownHost}:${a.port}${path}`,
+      close: async () => {
+        srv.removeListener("upgrade", onUpgrade);
+        wss.close();
+        if (owned) await new Promise<void>((r) => { srv.close(() => r()); (srv as http.Server).closeAllConnections?.(); });
+      },
+    };
+  },
+
+  connect(address, open, fail, options: TransportOptions = {}): Dialing {
+    let settled = false;
+    const w = new WebSocket(address, options.wsProtocols ?? [], {
+      perMessageDeflate: false,
+      maxPayload: MAX_PAYLOAD,
+      family: options.ipv4Only ? 4 : undefined,
+    });
+    w.binaryType = "nodebuffer";
+    w.once("open", () => { settled = true; open(new WsConn(w, w.protocol)); });
+    w.on("error", (err) => { if (!settled) { settled = true; w.terminate(); fail(err); } });
+    w.once("close", () => { if (!settled) { settled = true; fail(Object.assign(new Error("WebSocket closed during the upgrade"), { code: "ECONNREFUSED" })); } });
+    return {
+      cancel: () => { if (!settled) { settled = true; w.terminate(); } },
+      unref: () => { (w as unknown as { _socket?: { unref?: () => void } })._socket?.unref?.(); },
+    };
+  },
+};
