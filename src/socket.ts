@@ -16,7 +16,9 @@ import { Opt } from "./options.js";
 const EAGAIN = -11;
 const RESOLVED: Promise<void> = Promise.resolve();
 
+/** One message frame: a Buffer or Uint8Array, a string (sent as UTF-8), an ArrayBuffer, or null (an empty frame). */
 export type MessageLike = Frame | ArrayBuffer | null;
+/** What send() takes: one frame, or an array of frames (wasmq/zmq: one multipart message; wasmq/sp: concatenated into one body). */
 export type Message = MessageLike | MessageLike[];
 
 interface SendWaiter {
@@ -156,13 +158,18 @@ export class SocketBase implements SocketSink {
 
   // ---- state ----
 
+  /** Whether close() has been called. */
   get closed(): boolean { return this._closed; }
+  /** Whether a message can be received now, without waiting. */
   get readable(): boolean { return !this._closed && (core().poll(this.handle) & 1) !== 0; }
+  /** Whether a message can be sent now, without waiting. */
   get writable(): boolean { return !this._closed && (core().poll(this.handle) & 2) !== 0; }
+  /** The endpoint last bound (with the port that tcp://host:0 picked) or connected; null before either. */
   get lastEndpoint(): string | null { return this._lastEndpoint; }
 
   // ---- endpoints ----
 
+  /** Listens on an endpoint (tcp://host:port, port 0 for any free one; ipc://path; inproc://name); resolves once listening. */
   async bind(address: string): Promise<void> {
     this.assertOpen();
     if (typeof address !== "string") throw zmqError("EINVAL", "Address must be a string");
@@ -185,6 +192,7 @@ export class SocketBase implements SocketSink {
     this.events.emit({ type: "bind", address: listener.endpoint });
   }
 
+  /** Stops listening on an endpoint passed to bind() (or its lastEndpoint form) and closes the connections accepted through it. */
   async unbind(address: string): Promise<void> {
     this.assertOpen();
     const entry = this.listeners.get(address);
@@ -196,6 +204,7 @@ export class SocketBase implements SocketSink {
     this.events.emit({ type: "close", address: entry.listener.endpoint });
   }
 
+  /** Connects to an endpoint in the background, redialing with back-off whenever the connection is refused or lost. */
   connect(address: string): void {
     this.assertOpen();
     if (typeof address !== "string") throw zmqError("EINVAL", "Address must be a string");
@@ -207,6 +216,7 @@ export class SocketBase implements SocketSink {
     ep.dial();
   }
 
+  /** Drops an endpoint passed to connect(), with its connection and the messages queued for it. */
   disconnect(address: string): void {
     this.assertOpen();
     const ep = this.endpoints.get(address);
@@ -277,6 +287,7 @@ export class SocketBase implements SocketSink {
 
   // ---- messages ----
 
+  /** Sends a message; resolves once the socket has taken it (waiting, up to sendTimeout, while every peer is at its high-water mark). */
   send(message: Message): Promise<void> {
     if (this._closed) return Promise.reject(this.errors.closed());
     let frames: Frame[];
@@ -306,6 +317,7 @@ export class SocketBase implements SocketSink {
     });
   }
 
+  /** Resolves to the next message as an array of Buffers (waiting up to receiveTimeout). */
   receive(): Promise<Buffer[]> {
     if (this._closed) return Promise.reject(this.errors.closed());
     if (this.recvWaiters.length === 0) {
@@ -328,6 +340,7 @@ export class SocketBase implements SocketSink {
     });
   }
 
+  /** Iterates received messages (for await); ends when the socket is closed. */
   [Symbol.asyncIterator](): AsyncIterator<Buffer[]> {
     return {
       next: (): Promise<IteratorResult<Buffer[]>> => {
@@ -388,25 +401,41 @@ export class SocketBase implements SocketSink {
     return v;
   }
 
+  /** How long send() may wait, ms: -1 forever (default), 0 not at all; then it fails with EAGAIN (wasmq/sp: ETIMEDOUT). */
   get sendTimeout(): number { return this.host.sendTimeout; }
   set sendTimeout(v: number) { this.host.sendTimeout = this.num("sendTimeout", v); }
+  /** How long receive() may wait, ms: -1 forever (default), 0 not at all; then it fails with EAGAIN (wasmq/sp: ETIMEDOUT). */
   get receiveTimeout(): number { return this.host.receiveTimeout; }
   set receiveTimeout(v: number) { this.host.receiveTimeout = this.num("receiveTimeout", v); }
   /** How long close() keeps delivering queued messages: ms, -1 (until done) or 0. */
   get linger(): number { return this.host.linger; }
   set linger(v: number) { this.host.linger = this.num("linger", v); }
 
+  /** How many outgoing messages may queue for each peer before send() waits (default 1000). */
   get sendHighWaterMark(): number { return this.host.sendHighWaterMark; }
   set sendHighWaterMark(v: number) { this.setCore(Opt.SndHwm, this.num("sendHighWaterMark", v, 0)); this.host.sendHighWaterMark = v; }
+  /** How many incoming messages may queue from each peer (default 1000). */
   get receiveHighWaterMark(): number { return this.host.receiveHighWaterMark; }
   set receiveHighWaterMark(v: number) { this.setCore(Opt.RcvHwm, this.num("receiveHighWaterMark", v, 0)); this.host.receiveHighWaterMark = v; }
+  /** The largest message taken from a peer, bytes; a larger one closes that connection (wasmq/zmq: -1, the default, for no limit; wasmq/sp: 1 MiB by default, 0 for no limit). */
   get maxMessageSize(): number { return this.host.maxMessageSize; }
   set maxMessageSize(v: number) { this.setCore(Opt.MaxMsgSize, this.num("maxMessageSize", v)); this.host.maxMessageSize = v; }
+  /**
+   * Origins a ws:// or wss:// listener accepts from browsers (the request's
+   * Origin header); null accepts any. Applies to binds made after it is set.
+   */
+  get wsOrigins(): string[] | null { return this.transportOptions.wsOrigins ?? null; }
+  set wsOrigins(v: string[] | null) {
+    this.transportOptions = { ...this.transportOptions, wsOrigins: v ? [...v] : undefined };
+  }
+
   /** How long a new connection may take to complete its handshake (ZMTP greeting+READY, SP header), ms; 0 = forever. */
   get handshakeInterval(): number { return this.host.handshakeInterval; }
   set handshakeInterval(v: number) { this.setCore(Opt.HandshakeIvl, this.num("handshakeInterval", v, 0)); this.host.handshakeInterval = v; }
+  /** How long to wait before redialing a refused or lost connection, ms (default 100; -1: never redial). */
   get reconnectInterval(): number { return this.host.reconnectInterval; }
   set reconnectInterval(v: number) { this.setCore(Opt.ReconnectIvl, this.num("reconnectInterval", v)); this.host.reconnectInterval = v; }
+  /** Upper bound of the reconnect back-off, which doubles the wait per failed attempt, ms (0, the default: no back-off). */
   get reconnectMaxInterval(): number { return this.host.reconnectMaxInterval; }
   set reconnectMaxInterval(v: number) { this.setCore(Opt.ReconnectIvlMax, this.num("reconnectMaxInterval", v, 0)); this.host.reconnectMaxInterval = v; }
 }

@@ -1,8 +1,12 @@
-// wasmq/sp: the Scalability Protocols (nanomsg/nng wire) over the Wasm core.
-// Same shape as wasmq/zmq; nng semantics. Messages are single-part: an array
-// given to send() is sent as one message, and receive() resolves to [body]
-// ([header, body] on a raw socket). Each class is a thin shell: its
-// protocol lives in assembly/sp/roles/.
+/**
+ * wasmq/sp: the Scalability Protocols (nanomsg/nng wire) over the Wasm core.
+ * Same shape as wasmq/zmq; nng semantics. Messages are single-part: an array
+ * given to send() is sent as one message, and receive() resolves to [body]
+ * ([header, body] on a raw socket). Each class is a thin shell: its
+ * protocol lives in assembly/sp/roles/.
+ *
+ * @module wasmq/sp
+ */
 import { SpSocket, type SpOptions } from "./socket.js";
 import { Opt } from "../options.js";
 
@@ -10,6 +14,7 @@ export { SpSocket } from "./socket.js";
 export type { SpOptions } from "./socket.js";
 export type { Message, MessageLike } from "../socket.js";
 export { Observer } from "../observer.js";
+export { attachWebSocketServer } from "../transports/ws.js";
 export type { SocketEvent, EventType, EventError } from "../observer.js";
 export type { ZmqError as SpError } from "../errors.js";
 
@@ -64,6 +69,7 @@ export class Sub extends SpSocket {
   subscribe(...topics: Array<Buffer | string>): void {
     for (const t of topics.length ? topics : [""]) this.setCoreBytes(Opt.Subscribe, t);
   }
+  /** Removes topics added with subscribe(). */
   unsubscribe(...topics: Array<Buffer | string>): void {
     for (const t of topics.length ? topics : [""]) this.setCoreBytes(Opt.Unsubscribe, t);
   }

@@ -1,11 +1,16 @@
-// wasmq/zmq: the zeromq.js v6 socket classes over the Wasm ZMTP core.
-// Each class is a thin shell: its protocol lives in assembly/roles/.
+/**
+ * wasmq/zmq: the zeromq.js v6 socket classes over the Wasm ZMTP core.
+ * Each class is a thin shell: its protocol lives in assembly/roles/.
+ *
+ * @module wasmq/zmq
+ */
 import { Socket } from "./socket.js";
 import { Opt } from "../options.js";
 
 export { Socket } from "./socket.js";
 export type { Message, MessageLike } from "../socket.js";
 export { Observer } from "../observer.js";
+export { attachWebSocketServer } from "../transports/ws.js";
 export type { SocketEvent, EventType, EventError } from "../observer.js";
 export type { ZmqError } from "../errors.js";
 
@@ -14,6 +19,7 @@ const enum T { Pair = 0, Pub = 1, Sub = 2, Req = 3, Rep = 4, Dealer = 5, Router 
 
 type Options<S> = Partial<Omit<{ [K in keyof S as S[K] extends Function ? never : K]: S[K] }, "events" | "closed" | "readable" | "writable" | "lastEndpoint" | "type" | "handle" | "pipes">>;
 
+/** PAIR: an exclusive two-way link with exactly one peer. */
 export class Pair extends Socket {
   constructor(options?: Options<Pair>) {
     super(T.Pair);
@@ -22,6 +28,7 @@ export class Pair extends Socket {
   }
 }
 
+/** PUB: sends each message to every subscriber whose subscription is a prefix of its first frame. */
 export class Publisher extends Socket {
   constructor(options?: Options<Publisher>) {
     super(T.Pub);
@@ -29,6 +36,7 @@ export class Publisher extends Socket {
   }
 }
 
+/** SUB: receives the messages that match its subscriptions (none until subscribe()). */
 export class Subscriber extends Socket {
   constructor(options?: Options<Subscriber>) {
     super(T.Sub);
@@ -41,12 +49,14 @@ export class Subscriber extends Socket {
     for (const t of topics) this.setCoreBytes(Opt.Subscribe, t);
   }
 
+  /** Cancels topics passed to subscribe(); no arguments cancels the subscription to everything. */
   unsubscribe(...topics: Array<Buffer | string>): void {
     if (topics.length === 0) topics = [""];
     for (const t of topics) this.setCoreBytes(Opt.Unsubscribe, t);
   }
 }
 
+/** XPUB: a Publisher that also receives its subscribers' subscriptions as messages (byte 1 + topic: subscribe; 0 + topic: unsubscribe). */
 export class XPublisher extends Socket {
   private _verbosity: null | "allSubs" | "allSubsUnsubs" = null;
   private _manual = false;
@@ -69,11 +79,13 @@ export class XPublisher extends Socket {
   subscribe(...topics: Array<Buffer | string>): void {
     for (const t of topics.length ? topics : [""]) this.setCoreBytes(Opt.Subscribe, t);
   }
+  /** Manual mode: unsubscribe the peer whose subscription was received last. */
   unsubscribe(...topics: Array<Buffer | string>): void {
     for (const t of topics.length ? topics : [""]) this.setCoreBytes(Opt.Unsubscribe, t);
   }
 }
 
+/** XSUB: a Subscriber that subscribes by sending messages (byte 1 + topic: subscribe; 0 + topic: unsubscribe). */
 export class XSubscriber extends Socket {
   constructor(options?: Options<XSubscriber>) {
     super(T.XSub);
@@ -81,6 +93,7 @@ export class XSubscriber extends Socket {
   }
 }
 
+/** REQ: sends a request, then receives its reply before the next request (unless relaxed). */
 export class Request extends Socket {
   private _correlate = false;
   private _relaxed = false;
@@ -98,6 +111,7 @@ export class Request extends Socket {
   set relaxed(v: boolean) { this.setCore(Opt.ReqRelaxed, v ? 1 : 0); this._relaxed = !!v; }
 }
 
+/** REP: receives a request, then sends the reply to the peer that asked. */
 export class Reply extends Socket {
   constructor(options?: Options<Reply>) {
     super(T.Rep);
@@ -106,6 +120,7 @@ export class Reply extends Socket {
   }
 }
 
+/** DEALER: sends (load-balanced over peers) and receives (fair-queued) freely, with no lock-step. */
 export class Dealer extends Socket {
   constructor(options?: Options<Dealer>) {
     super(T.Dealer);
@@ -114,6 +129,7 @@ export class Dealer extends Socket {
   }
 }
 
+/** ROUTER: receives [routing id, ...frames]; sends each message to the peer named by its first frame. */
 export class Router extends Socket {
   private _mandatory = false;
   private _handover = false;
@@ -130,6 +146,7 @@ export class Router extends Socket {
   set handover(v: boolean) { this.setCore(Opt.RouterHandover, v ? 1 : 0); this._handover = !!v; }
 }
 
+/** PULL: receives, fair-queued, what its PUSH peers send. */
 export class Pull extends Socket {
   constructor(options?: Options<Pull>) {
     super(T.Pull);
@@ -137,6 +154,7 @@ export class Pull extends Socket {
   }
 }
 
+/** PUSH: load-balances messages over its PULL peers. */
 export class Push extends Socket {
   constructor(options?: Options<Push>) {
     super(T.Push);
