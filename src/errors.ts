@@ -1,9 +1,13 @@
 // Errors with the stable `code` strings zeromq.js users match on.
 import { errnoCodes } from "../bindings/codes.js";
 
+/** The errors wasmq throws and rejects with: an Error with a stable code string. */
 export interface ZmqError extends Error {
+  /** EAGAIN, EFSM, EHOSTUNREACH, ETIMEDOUT, ... as zeromq.js (or nng, for wasmq/sp) names them. */
   code: string;
+  /** The errno number, where there is one. */
   errno?: number;
+  /** The endpoint concerned. */
   address?: string;
 }
 

@@ -1,17 +1,22 @@
 // Socket events (zeromq.js's Observer): listen with on()/off(), or await
 // them one at a time with receive() / for await.
 
+/** The kinds of socket event (zeromq.js names). */
 export type EventType =
   | "accept" | "accept:error" | "bind" | "bind:error" | "connect" | "connect:delay"
   | "connect:retry" | "close" | "close:error" | "disconnect" | "end" | "handshake"
   | "handshake:error:protocol" | "handshake:error:auth" | "handshake:error:other" | "unknown";
 
+/** Why a connection failed or closed: code is e.g. ECONNREFUSED or ERR_ZMTP_HEARTBEAT_TIMEOUT. */
 export interface EventError extends Error {
   code: string;
 }
 
+/** One socket event. */
 export interface SocketEvent {
+  /** What happened. */
   type: EventType;
+  /** The endpoint concerned. */
   address?: string;
   /** Milliseconds until the next attempt (connect:retry). */
   interval?: number;
@@ -21,6 +26,7 @@ export interface SocketEvent {
 
 type Listener = (e: SocketEvent) => void;
 
+/** A socket's events (socket.events), as in zeromq.js: on()/off() listeners, or receive() and for await. */
 export class Observer {
   private listeners = new Map<EventType, Set<Listener>>();
   private queue: SocketEvent[] = [];
@@ -28,8 +34,10 @@ export class Observer {
   private _closed = false;
   private observed = false;
 
+  /** Whether the socket has ended, so no more events will come. */
   get closed(): boolean { return this._closed; }
 
+  /** Calls fn for every event of this type. */
   on(type: EventType, fn: Listener): this {
     let s = this.listeners.get(type);
     if (!s) this.listeners.set(type, (s = new Set()));
@@ -37,6 +45,7 @@ export class Observer {
     return this;
   }
 
+  /** Removes a listener added with on(). */
   off(type: EventType, fn: Listener): this {
     this.listeners.get(type)?.delete(fn);
     return this;
@@ -51,6 +60,7 @@ export class Observer {
     return new Promise((resolve) => this.waiters.push((r) => resolve(r.value as SocketEvent)));
   }
 
+  /** Iterates events as they come (for await); ends when the socket ends. */
   [Symbol.asyncIterator](): AsyncIterator<SocketEvent> {
     this.observed = true;
     return {
@@ -63,6 +73,7 @@ export class Observer {
     };
   }
 
+  /** Ends the event stream (the socket does this when it ends). */
   close(): void {
     if (this._closed) return;
     this._closed = true;
