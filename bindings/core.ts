@@ -79,6 +79,14 @@ export type Frame = Buffer | Uint8Array | string;
 
 const textEncoder = new TextEncoder();
 
+/**
+ * A fresh frame: a Buffer in Node, a plain Uint8Array in browsers (no Buffer
+ * there). Typed Buffer for the Node declarations; in a browser bundle the
+ * value is a Uint8Array.
+ */
+const alloc: (n: number) => Buffer =
+  typeof Buffer !== "undefined" ? (n) => Buffer.allocUnsafe(n) : (n) => new Uint8Array(n) as Buffer;
+
 function decodeBase64(s: string): Uint8Array {
   if (typeof Buffer !== "undefined") return Buffer.from(s, "base64");
   const bin = atob(s);
@@ -200,7 +208,7 @@ export class Core {
     for (let i = 0; i < n; i++) {
       const ptr = u32[d++];
       const len = u32[d++];
-      const f = Buffer.allocUnsafe(len);
+      const f = alloc(len);
       f.set(u8.subarray(ptr, ptr + len));
       frames[i] = f;
     }
@@ -438,7 +446,7 @@ export class Core {
 }
 
 function copyOut(u8: Uint8Array, ptr: number, len: number): Buffer {
-  const b = Buffer.allocUnsafe(len);
+  const b = alloc(len);
   b.set(u8.subarray(ptr, ptr + len));
   return b;
 }
@@ -450,7 +458,7 @@ function readU32LE(u8: Uint8Array, at: number): number {
 function concat(pieces: Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of pieces) n += p.length;
-  const out = Buffer.allocUnsafe(n);
+  const out = alloc(n);
   let at = 0;
   for (const p of pieces) { out.set(p, at); at += p.length; }
   return out;

@@ -3,7 +3,7 @@
 // turns the core's pipe events into socket events.
 import { core, type PipeSink } from "../bindings/core.js";
 import { reasonCodes, isProtocolError, Reason } from "../bindings/codes.js";
-import { transportFor, type Conn, type Listener } from "./transports/index.js";
+import { transportFor, type Conn, type Listener } from "./transports/transport.js";
 import type { SocketBase } from "./socket.js";
 import type { EventError } from "./observer.js";
 
@@ -12,7 +12,25 @@ import type { EventError } from "./observer.js";
 let dirty: PipeHost[] = [];
 let scheduled = false;
 const later: (f: () => void) => void =
-  typeof setImmediate === "function" ? (f) => { setImmediate(f); } : (f) => { setTimeout(f, 0); };
+  typeof setImmediate === "function" ? (f) => { setImmediate(f); } :
+  typeof MessageChannel === "function" ? nextTask() : (f) => { setTimeout(f, 0); };
+
+// Browsers and workers have no setImmediate; a MessageChannel task runs on
+// the next turn without setTimeout's 4 ms clamp or its throttling in
+// background tabs.
+function nextTask(): (f: () => void) => void {
+  const ch = new MessageChannel();
+  let queue: Array<() => void> = [];
+  ch.port1.onmessage = () => {
+    const q = queue;
+    queue = [];
+    for (let i = 0; i < q.length; i++) q[i]();
+  };
+  return (f) => {
+    queue.push(f);
+    if (queue.length === 1) ch.port2.postMessage(null);
+  };
+}
 
 function flushAll(): void {
   scheduled = false;

@@ -10,7 +10,7 @@ import { core, type Frame, type SocketSink } from "../bindings/core.js";
 import { Observer } from "./observer.js";
 import { zmqError, fromErrno, type ZmqError } from "./errors.js";
 import { PipeHost } from "./pipe-host.js";
-import { transportFor, type Listener, type Dialing, type Conn, type TransportOptions } from "./transports/index.js";
+import { transportFor, type Listener, type Dialing, type Conn, type TransportOptions } from "./transports/transport.js";
 import { Opt } from "./options.js";
 
 const EAGAIN = -11;

@@ -11,6 +11,13 @@ const waiting = new Map<string, Array<() => void>>();
 // Bytes a reader may hold unread before its writer is told to wait.
 const INBOX_LIMIT = 1 << 20;
 
+// Node hands the reader Buffers, as its other transports do; browsers have
+// no Buffer, and the reader gets the Uint8Array as it is.
+const asFrame: (b: Uint8Array) => Buffer =
+  typeof Buffer !== "undefined"
+    ? (b) => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+    : (b) => b as Buffer;
+
 class InprocConn implements Conn {
   peer!: InprocConn;
   onclose: () => void = () => {};
@@ -31,7 +38,7 @@ class InprocConn implements Conn {
 
   write(chunks: Uint8Array[]): boolean {
     if (this.ended) return true;
-    for (const b of chunks) this.peer.receive(Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+    for (const b of chunks) this.peer.receive(asFrame(b));
     return this.peer.accepts();
   }
   end(): void {

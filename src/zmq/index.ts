@@ -6,11 +6,14 @@
  */
 import { Socket } from "./socket.js";
 import { Opt } from "../options.js";
+// Registers the Node transports (tcp, ipc, inproc, ws); the browser bundle
+// (scripts/build-browser.mjs) puts transports/browser.ts in its place.
+import "../transports/index.js";
 
 export { Socket } from "./socket.js";
 export type { Message, MessageLike } from "../socket.js";
 export { Observer } from "../observer.js";
-export { attachWebSocketServer } from "../transports/ws.js";
+export { attachWebSocketServer } from "../transports/index.js";
 export type { SocketEvent, EventType, EventError } from "../observer.js";
 export type { ZmqError } from "../errors.js";
 
