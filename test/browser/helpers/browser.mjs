@@ -30,12 +30,13 @@ export const CHROMIUM_ARGS = [
 const SERVED = ["dist/browser/", "test/browser/fixtures/"];
 const TYPES = { ".js": "text/javascript", ".mjs": "text/javascript", ".html": "text/html; charset=utf-8", ".json": "application/json" };
 
-/** Serves SERVED (and nothing else) from the repository, on 127.0.0.1. */
-export async function startStatic() {
+/** Serves SERVED (plus `extra` folders, and nothing else) from the repository, on 127.0.0.1. */
+export async function startStatic({ extra = [] } = {}) {
+  const served = [...SERVED, ...extra];
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname)).replace(/^[/\\]+/, "");
     const file = join(ROOT, path);
-    if (path.includes(`..${sep}`) || !SERVED.some((p) => path.startsWith(p)) || !existsSync(file)) {
+    if (path.includes(`..${sep}`) || !served.some((p) => path.startsWith(p)) || !existsSync(file)) {
       res.writeHead(404, { "Content-Type": "text/plain" });
       res.end("not found\n");
       return;
