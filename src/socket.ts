@@ -419,7 +419,11 @@ export class SocketBase implements SocketSink {
   set receiveHighWaterMark(v: number) { this.setCore(Opt.RcvHwm, this.num("receiveHighWaterMark", v, 0)); this.host.receiveHighWaterMark = v; }
   /** The largest message taken from a peer, bytes; a larger one closes that connection (wasmq/zmq: -1, the default, for no limit; wasmq/sp: 1 MiB by default, 0 for no limit). */
   get maxMessageSize(): number { return this.host.maxMessageSize; }
-  set maxMessageSize(v: number) { this.setCore(Opt.MaxMsgSize, this.num("maxMessageSize", v)); this.host.maxMessageSize = v; }
+  set maxMessageSize(v: number) {
+    this.setCore(Opt.MaxMsgSize, this.num("maxMessageSize", v));
+    this.host.maxMessageSize = v;
+    this.transportOptions = { ...this.transportOptions, maxMessageSize: v };
+  }
   /**
    * Origins a ws:// or wss:// listener accepts from browsers (the request's
    * Origin header); null accepts any. Applies to binds made after it is set.

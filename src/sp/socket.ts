@@ -50,6 +50,7 @@ export class SpSocket extends SocketBase {
     this.transportOptions = {
       wsProtocols: [`${peer}.sp.nanomsg.org`],
       wsSelect: (offered) => offered.find((p) => p.toLowerCase() === mine) ?? false,
+      maxMessageSize: 1048576,
     };
     this.host.maxMessageSize = 1048576;
     this.host.handshakeInterval = 10000;

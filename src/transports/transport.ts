@@ -40,8 +40,10 @@ export interface TransportOptions {
   wsProtocols?: string[];
   /** A listener's choice among the offered subprotocols; false refuses the upgrade. */
   wsSelect?: (offered: string[]) => string | false;
-  /** Origins a WebSocket listener accepts (absent: any). */
+  /** Origins a WebSocket listener accepts from browsers (absent: any). */
   wsOrigins?: string[];
+  /** The socket's maxMessageSize (message transports refuse longer frames at their header). */
+  maxMessageSize?: number;
 }
 
 export interface Transport {

@@ -15,8 +15,19 @@ import type { Transport, Listener, Conn, Dialing, TransportOptions } from "./tra
 
 // What the receiver of a WebSocket may buffer before pausing the writer.
 const SEND_BUFFER_LIMIT = 1 << 20;
-// Largest message accepted; the sockets' maxMessageSize applies below it.
+// Largest WebSocket message accepted when the socket sets no limit; with a
+// maxMessageSize, a longer frame is refused at its header (close 1009).
 const MAX_PAYLOAD = 256 << 20;
+// A peer that never answers our close frame is cut off after this long.
+const CLOSE_TIMEOUT = 1000;
+// Upgrade requests with more header bytes than this are refused (431).
+const MAX_HEADER_BYTES = 8192;
+
+function maxPayload(options: TransportOptions): number {
+  const limit = options.maxMessageSize ?? -1;
+  // Room for a ZWS flags byte or an SP header around the body.
+  return limit > 0 ? limit + 64 : MAX_PAYLOAD;
+}
 
 const mounted = new Map<number, http.Server | https.Server>();
 
@@ -80,8 +91,14 @@ function invalid(address: string, why: string): Error {
 }
 
 // Answers a refused upgrade with a fixed text (nothing of the request reflected).
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+function refuse(socket: Duplex, status: number, text: string, extra = ""): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\n${extra}Connection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function headerBytes(req: http.IncomingMessage): number {
+  let n = 0;
+  for (const h of req.rawHeaders) n += h.length + 4;
+  return n;
 }
 
 function offeredProtocols(req: http.IncomingMessage): string[] {
@@ -104,7 +121,7 @@ export const ws: Transport = {
     const owned = !server;
     if (owned) {
       if (secure) throw invalid(address, "wss:// listeners mount on an https.Server passed to attachWebSocketServer()");
-      const s = http.createServer((_req, res) => { res.writeHead(426, { "Content-Type": "text/plain" }); res.end("WebSocket only\n"); });
+      const s = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (_req, res) => { res.writeHead(426, { "Content-Type": "text/plain" }); res.end("WebSocket only\n"); });
       await new Promise<void>((resolve, reject) => {
         s.once("error", reject);
         s.listen({ host, port, exclusive: true }, () => { s.removeListener("error", reject); resolve(); });
@@ -112,7 +129,14 @@ export const ws: Transport = {
       server = s;
     }
     const srv = server!;
-    const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD, perMessageDeflate: false, clientTracking: false });
+    const wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: maxPayload(options),
+      perMessageDeflate: false,
+      clientTracking: false,
+      closeTimeout: CLOSE_TIMEOUT,
+    } as ConstructorParameters<typeof WebSocketServer>[0]);
+    const accepted = new Set<WebSocket>();
     // The subprotocol is chosen here, not by the ws package: libzmq offers
     // "ZWS2.0/NULL", which is not an RFC 6455 token and which ws would refuse.
     const chosenFor = new WeakMap<http.IncomingMessage, string>();
@@ -127,8 +151,15 @@ export const ws: Transport = {
         if (owned) refuse(socket, 404, "Not Found");
         return;
       }
+      if (headerBytes(req) > MAX_HEADER_BYTES) { refuse(socket, 431, "Request Header Fields Too Large"); return; }
+      if (req.headers["sec-websocket-version"] !== "13") {
+        refuse(socket, 426, "Upgrade Required", "Sec-WebSocket-Version: 13\r\n");
+        return;
+      }
+      // Browsers always send Origin; other clients (nngcat, libzmq) do not,
+      // and the allow-list is about pages, so those are let through.
       const origin = req.headers.origin;
-      if (options.wsOrigins && (!origin || !options.wsOrigins.includes(origin))) { refuse(socket, 403, "Forbidden"); return; }
+      if (options.wsOrigins && origin !== undefined && !options.wsOrigins.includes(origin)) { refuse(socket, 403, "Forbidden"); return; }
       const offered = offeredProtocols(req);
       if (new Set(offered).size !== offered.length) { refuse(socket, 400, "Bad Request"); return; }
       const chosen = options.wsSelect ? options.wsSelect(offered) : false;
@@ -136,6 +167,8 @@ export const ws: Transport = {
       chosenFor.set(req, chosen);
       delete req.headers["sec-websocket-protocol"];
       wss.handleUpgrade(req, socket, head, (w) => {
+        accepted.add(w);
+        w.once("close", () => accepted.delete(w));
         accept(new WsConn(w, chosen), `${url.protocol}//${req.socket.remoteAddress}:${req.socket.remotePort}${path}`);
       });
     };
@@ -146,6 +179,7 @@ export const ws: Transport = {
       endpoint: `${url.protocol}//${shownHost}:${a.port}${path}`,
       close: async () => {
         srv.removeListener("upgrade", onUpgrade);
+        for (const w of accepted) w.terminate();
         wss.close();
         if (owned) await new Promise<void>((r) => { srv.close(() => r()); (srv as http.Server).closeAllConnections?.(); });
       },
@@ -156,9 +190,10 @@ export const ws: Transport = {
     let settled = false;
     const w = new WebSocket(address, options.wsProtocols ?? [], {
       perMessageDeflate: false,
-      maxPayload: MAX_PAYLOAD,
+      maxPayload: maxPayload(options),
       family: options.ipv4Only ? 4 : undefined,
-    });
+      closeTimeout: CLOSE_TIMEOUT,
+    } as ConstructorParameters<typeof WebSocket>[2]);
     w.binaryType = "nodebuffer";
     w.once("open", () => { settled = true; open(new WsConn(w, w.protocol)); });
     w.on("error", (err) => { if (!settled) { settled = true; w.terminate(); fail(err); } });
