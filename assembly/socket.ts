@@ -1,7 +1,7 @@
-// The socket base: options, the pipe list, and the ops every role may
+// The socket base: options, the pipe lists, and the ops every role may
 // override (the ops table of nng's protocols, as virtual methods). Shared
 // building blocks live beside it: lb.ts (load balancing), fq.ts (fair
-// queuing), dist.ts (distribution to subscribers).
+// queuing); roles that send to every peer walk `attached`.
 import { Bytes } from "./bytes";
 import { Options, OPT_ROUTING_ID, OPT_SUBSCRIBE, OPT_UNSUBSCRIBE, OPT_RAW } from "./options";
 import { Pipe } from "./pipe";
@@ -49,6 +49,8 @@ export class Socket {
   opts: Options = new Options();
   routingId: Bytes = new Bytes();
   pipes: Array<Pipe> = [];
+  // The pipes in routing now (attach/detach), for roles that send to all or look a peer up.
+  attached: Array<Pipe> = [];
   fq: FairQueue = new FairQueue();
   readSignalled: bool = false;
   wantWritable: bool = false;
@@ -106,6 +108,7 @@ export class Socket {
   attach(p: Pipe): void {
     if (p.attached) return;
     p.attached = true;
+    this.attached.push(p);
     this.xattach(p);
     if (this.wantWritable) this.signalWritable();
   }
@@ -113,6 +116,8 @@ export class Socket {
   detach(p: Pipe): void {
     if (!p.attached) return;
     p.attached = false;
+    let i = this.attached.indexOf(p);
+    if (i >= 0) this.attached.splice(i, 1);
     this.xdetach(p);
   }
 

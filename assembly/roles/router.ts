@@ -14,7 +14,6 @@ import { callNow } from "../clock";
 const lastId = new Bytes();
 
 export class Router extends Socket {
-  routed: Array<Pipe> = [];
   nextId: u32 = nextU32();
 
   constructor() { super(ROUTER); }
@@ -24,7 +23,7 @@ export class Router extends Socket {
   canSend(): bool { return true; }
 
   find(id: usize, n: u32): Pipe | null {
-    let a = this.routed;
+    let a = this.attached;
     for (let i = 0; i < a.length; i++) if (a[i].identity.equals(id, n)) return a[i];
     return null;
   }
@@ -47,11 +46,6 @@ export class Router extends Socket {
     return true;
   }
 
-  xattach(p: Pipe): void { this.routed.push(p); }
-  xdetach(p: Pipe): void {
-    let i = this.routed.indexOf(p);
-    if (i >= 0) this.routed.splice(i, 1);
-  }
 
   recv(): i32 {
     recvBegin();

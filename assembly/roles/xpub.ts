@@ -23,7 +23,6 @@ const topics = new Bytes();
 const scratch = new Bytes();
 
 export class XPub extends Socket {
-  subscribers: Array<Pipe> = [];
   // How many pipes hold each topic (for first-subscriber/last-cancel reporting).
   all: Trie = new Trie();
   upstream: MsgQueue = new MsgQueue();
@@ -34,11 +33,8 @@ export class XPub extends Socket {
 
   xattach(p: Pipe): void {
     if (!p.subs) p.subs = new Trie();
-    this.subscribers.push(p);
   }
   xdetach(p: Pipe): void {
-    let i = this.subscribers.indexOf(p);
-    if (i >= 0) this.subscribers.splice(i, 1);
     if (this.lastSubPipe === p) this.lastSubPipe = null;
   }
   // Connect-made pipes get subscriptions only once connected.
@@ -49,7 +45,7 @@ export class XPub extends Socket {
   send(src: usize, nframes: u32): i32 {
     let topic = src + 4;
     let tlen = nframes > 0 ? load<u32>(src) : 0;
-    let a = this.subscribers;
+    let a = this.attached;
     for (let i = 0, n = a.length; i < n; i++) {
       let p = a[i];
       if (!p.active) continue;

@@ -14,15 +14,9 @@ const topics = new Bytes();
 
 export class XSub extends Socket {
   subs: Trie = new Trie();
-  publishers: Array<Pipe> = [];
 
   constructor(type: i32 = XSUB) { super(type); }
 
-  xattach(p: Pipe): void { this.publishers.push(p); }
-  xdetach(p: Pipe): void {
-    let i = this.publishers.indexOf(p);
-    if (i >= 0) this.publishers.splice(i, 1);
-  }
   canSend(): bool { return true; }
 
   pipeActivated(p: Pipe): void {
@@ -40,7 +34,7 @@ export class XSub extends Socket {
     // Every subscribe goes out; a cancel only when the last count goes.
     if (on) this.subs.add(topic, n, true);
     else if (!this.subs.remove(topic, n)) return;
-    let a = this.publishers;
+    let a = this.attached;
     for (let i = 0; i < a.length; i++) a[i].writeSubscription(on, topic, n);
   }
 
@@ -51,7 +45,7 @@ export class XSub extends Socket {
       let b = load<u8>(src + 4);
       if (b == 1 || b == 0) { this.subscribe(b == 1, src + 5, flen - 1); return 0; }
     }
-    let a = this.publishers;
+    let a = this.attached;
     for (let i = 0; i < a.length; i++) {
       let p = a[i];
       if (p.full || !p.active) continue;

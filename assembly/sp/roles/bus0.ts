@@ -15,14 +15,8 @@ import { BUS0, PROTO_BUS0 } from "../wire";
 const origin = new Bytes();
 
 export class Bus0 extends SpSocket {
-  peers: Array<Pipe> = [];
   constructor() { super(BUS0, PROTO_BUS0, PROTO_BUS0); }
   attachesEarly(): bool { return false; }
-  xattach(p: Pipe): void { this.peers.push(p); }
-  xdetach(p: Pipe): void {
-    let i = this.peers.indexOf(p);
-    if (i >= 0) this.peers.splice(i, 1);
-  }
   canSend(): bool { return true; }
 
   send(src: usize, nframes: u32): i32 {
@@ -33,7 +27,7 @@ export class Bus0 extends SpSocket {
       skipId = loadU32BE(src + 4);
       skipBytes = 4;
     }
-    let a = this.peers;
+    let a = this.attached;
     for (let i = 0, n = a.length; i < n; i++) {
       let p = <SpPipe>a[i];
       if (skipBytes && p.rawId == skipId) continue;

@@ -11,17 +11,11 @@ import { R_SP_UNEXPECTED } from "../../errors";
 import { PUB0, PROTO_PUB0, PROTO_SUB0 } from "../wire";
 
 export class Pub0 extends SpSocket {
-  subscribers: Array<Pipe> = [];
   constructor() { super(PUB0, PROTO_PUB0, PROTO_SUB0); }
   attachesEarly(): bool { return false; }
-  xattach(p: Pipe): void { this.subscribers.push(p); }
-  xdetach(p: Pipe): void {
-    let i = this.subscribers.indexOf(p);
-    if (i >= 0) this.subscribers.splice(i, 1);
-  }
   canSend(): bool { return true; }
   send(src: usize, nframes: u32): i32 {
-    let a = this.subscribers;
+    let a = this.attached;
     for (let i = 0, n = a.length; i < n; i++) {
       let p = a[i];
       if (p.full) { emit(EV_PIPE_DROPPED, p.handle, 1, 0); continue; }

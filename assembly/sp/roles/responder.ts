@@ -33,15 +33,11 @@ function backtraceLength(m: usize, maxTtl: i32): i32 {
 }
 
 export class Responder extends SpSocket {
-  peers: Array<Pipe> = [];
   awaitingReply: bool = false;
   backtrace: Bytes = new Bytes();
   replyPipe: Pipe | null = null;
 
-  xattach(p: Pipe): void { this.peers.push(p); }
   xdetach(p: Pipe): void {
-    let i = this.peers.indexOf(p);
-    if (i >= 0) this.peers.splice(i, 1);
     if (this.replyPipe === p) this.replyPipe = null;
   }
   canSend(): bool { return this.raw || this.awaitingReply; }
@@ -82,7 +78,7 @@ export class Responder extends SpSocket {
     if (this.raw) {
       if (nframes == 0 || load<u32>(src) < 4 || (load<u32>(src) & 0x80000000)) return -EINVAL;
       let id = loadU32BE(src + 4);
-      let a = this.peers;
+      let a = this.attached;
       for (let i = 0; i < a.length; i++) {
         let p = <SpPipe>a[i];
         if (p.rawId != id) continue;

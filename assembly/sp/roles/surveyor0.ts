@@ -18,7 +18,6 @@ import { SURVEYOR0, PROTO_SURVEYOR0, PROTO_RESPONDENT0, SP_ID_FLAG } from "../wi
 const surveyHeader = memory.data(4);
 
 export class Surveyor0 extends SpSocket {
-  respondents: Array<Pipe> = [];
   nextId: u32 = nextU32();
   surveyId: u32 = 0;
   open: bool = false;
@@ -28,11 +27,6 @@ export class Surveyor0 extends SpSocket {
 
   constructor() { super(SURVEYOR0, PROTO_SURVEYOR0, PROTO_RESPONDENT0); }
 
-  xattach(p: Pipe): void { this.respondents.push(p); }
-  xdetach(p: Pipe): void {
-    let i = this.respondents.indexOf(p);
-    if (i >= 0) this.respondents.splice(i, 1);
-  }
   canSend(): bool { return true; }
   hasIn(): bool { return this.raw ? this.fq.active.length > 0 : this.answers.count > 0; }
 
@@ -49,7 +43,7 @@ export class Surveyor0 extends SpSocket {
       this.deadlineAt = callNow + this.opts.surveyTime;
       noteDeadline(this.deadlineAt);
     }
-    let a = this.respondents;
+    let a = this.attached;
     for (let i = 0, n = a.length; i < n; i++) {
       let p = a[i];
       if (p.full) { emit(EV_PIPE_DROPPED, p.handle, 1, 0); continue; }
