@@ -51,7 +51,8 @@ class ConnectEndpoint {
     this.pipe = new PipeHost(sock, address, true, () => this.dial());
   }
 
-  dial(): void {
+  /** `first`: a malformed address throws to the caller of connect() instead of being retried forever. */
+  dial(first = false): void {
     if (this.sock.closed && !this.sock.lingering) return;
     try {
       const dialing = transportFor(this.address).connect(
@@ -77,6 +78,7 @@ class ConnectEndpoint {
       this.dialing = dialing;
       if (this.sock.lingering) dialing.unref();
     } catch (err) {
+      if (first) throw err;
       this.sock.events.emit({ type: "connect:retry", address: this.address, error: err as ZmqError });
       this.pipe.connectFailed();
     }
@@ -211,9 +213,15 @@ export class SocketBase implements SocketSink {
     transportFor(address); // throws for unknown schemes
     if (this.endpoints.has(address)) return;
     const ep = new ConnectEndpoint(this, address);
+    try {
+      ep.dial(true);
+    } catch (err) {
+      ep.close();
+      const e = err as ZmqError;
+      throw zmqError(e.code ?? "EINVAL", e.message, { address });
+    }
     this.endpoints.set(address, ep);
     this._lastEndpoint = address;
-    ep.dial();
   }
 
   /** Drops an endpoint passed to connect(), with its connection and the messages queued for it. */

@@ -141,6 +141,19 @@ eachTransport(it, "bind reports the resolved endpoint in lastEndpoint", async (r
   else assert.is(s.lastEndpoint, address);
 });
 
+it("connect() with a malformed address throws EINVAL at once instead of retrying", async (res) => {
+  const push = res.sock(new zmq.Push());
+  for (const bad of ["tcp://no-port-here", "tcp://127.0.0.1:0", "tcp://*:5555"]) {
+    try {
+      push.connect(bad);
+      assert.unreachable(`connect(${bad}) should throw`);
+    } catch (e) {
+      assert.is(e.code, "EINVAL", bad);
+    }
+  }
+  assert.is(push.lastEndpoint, null);
+});
+
 it("unknown transport schemes are refused", async (res) => {
   const s = res.sock(new zmq.Dealer());
   await expectCode(() => s.bind("bogus://x"), "EPROTONOSUPPORT", "bind bogus://");

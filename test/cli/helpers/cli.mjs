@@ -1,0 +1,226 @@
+// Drives the `wasmq` command (node dist/esm/src/cli/main.js, as built by
+// `npm run build`) as a child process for the test/cli suites: collects its
+// stdout as bytes and its stderr as text, waits on them as events (a
+// "Listening at:" line, n printed lines, the exit), and makes sure every
+// child is gone after its test (tracked by a Resources object) or, at the
+// latest, when the test process exits.
+import { spawn } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { boundedSuite } from "../../helpers/suite.mjs";
+
+export { withTimeout, Resources, str, tick } from "../../helpers/suite.mjs";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+export const MAIN = join(ROOT, "dist", "esm", "src", "cli", "main.js");
+if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
+
+export const DEFAULT_TIMEOUT = 8000;
+
+/** A uvu suite whose tests are bounded and release their resources (children, sockets, files). */
+export const cliSuite = (test, timeout = 12_000) => boundedSuite(test, timeout);
+
+// Children still running when the test process exits are killed.
+const live = new Set();
+process.on("exit", () => {
+  for (const c of live) c.kill("SIGKILL");
+});
+
+let ipcCounter = 0;
+/** A fresh ipc:// URL under the temp dir, removed in teardown. */
+export function ipcUrl(res, tag = "cli") {
+  const path = join(tmpdir(), `wasmq-cli-${process.pid}-${tag}-${ipcCounter++}.ipc`);
+  res.defer(() => rmSync(path, { force: true }));
+  return `ipc://${path}`;
+}
+
+/** Shell-like rendering of a command line, for failure messages. */
+const show = (args) => ["wasmq", ...args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a)))].join(" ");
+
+export class Cli {
+  /**
+   * @param {string[]} args  the arguments after `wasmq`
+   * @param {{input?: string|Buffer, env?: object}} [o]  input: written to stdin, then closed
+   */
+  constructor(args, o = {}) {
+    this.args = args;
+    this.commandLine = show(args);
+    this.chunks = [];
+    this.stderr = "";
+    this.exited = null;
+    this.waiters = new Set();
+    this.child = spawn(process.execPath, [MAIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...(o.env ?? {}) },
+      stdio: [o.input !== undefined ? "pipe" : "ignore", "pipe", "pipe"],
+    });
+    live.add(this.child);
+    if (o.input !== undefined) {
+      this.child.stdin.on("error", () => {});
+      this.child.stdin.end(o.input);
+    }
+    this.exitPromise = new Promise((resolve) => {
+      // "close": stdout and stderr have been read to their end.
+      this.child.on("close", (code, signal) => {
+        live.delete(this.child);
+        this.exited = { code, signal };
+        this.#notify();
+        resolve(this.exited);
+      });
+      this.child.on("error", (err) => {
+        live.delete(this.child);
+        this.exited = { error: err.message };
+        this.#notify();
+        resolve(this.exited);
+      });
+    });
+    this.child.stdout.on("data", (b) => {
+      this.chunks.push(b);
+      this.#notify();
+    });
+    this.child.stderr.setEncoding("utf8");
+    this.child.stderr.on("data", (d) => {
+      this.stderr += d;
+      this.#notify();
+    });
+  }
+
+  #notify() {
+    for (const w of [...this.waiters]) w();
+  }
+
+  /** Everything written to stdout so far. */
+  get stdout() {
+    return Buffer.concat(this.chunks);
+  }
+
+  /** Complete stdout lines so far (latin1, without the newline). */
+  get lines() {
+    const s = this.stdout.toString("latin1");
+    const parts = s.split("\n");
+    parts.pop();
+    return parts;
+  }
+
+  diag() {
+    const out = this.stdout.toString("latin1");
+    return `[${this.commandLine}; stdout: ${JSON.stringify(out.length > 300 ? `${out.slice(0, 300)}…` : out)}${
+      this.stderr ? `; stderr: ${JSON.stringify(this.stderr.slice(-600))}` : ""
+    }${this.exited ? `; exited ${JSON.stringify(this.exited)}` : ""}]`;
+  }
+
+  /**
+   * Resolves with check()'s first non-undefined result, checked again on
+   * every stdout/stderr/exit event; rejects when the process exits first or
+   * after ms.
+   */
+  until(check, ms = DEFAULT_TIMEOUT, what = "a condition") {
+    let waiter;
+    let timer;
+    return new Promise((resolve, reject) => {
+      const settle = (fn, v) => {
+        this.waiters.delete(waiter);
+        clearTimeout(timer);
+        fn(v);
+      };
+      waiter = () => {
+        let v;
+        try {
+          v = check();
+        } catch (err) {
+          return settle(reject, err);
+        }
+        if (v !== undefined) return settle(resolve, v);
+        if (this.exited) settle(reject, new Error(`wasmq exited while waiting for ${what} ${this.diag()}`));
+      };
+      timer = setTimeout(() => settle(reject, new Error(`timed out after ${ms} ms waiting for ${what} ${this.diag()}`)), ms);
+      this.waiters.add(waiter);
+      waiter();
+    });
+  }
+
+  /** The URL of a "Listening at: URL" line on stderr (needs -v); the nth bind with n. */
+  async listening(n = 0, ms) {
+    return this.until(() => [...this.stderr.matchAll(/^Listening at: (.+)$/gm)][n]?.[1], ms, "Listening at:");
+  }
+
+  /** Resolves once a "Connected to: URL" line appeared on stderr (needs -v). */
+  connected(ms) {
+    return this.until(() => /^Connected to: (.+)$/m.exec(this.stderr)?.[1], ms, "Connected to:");
+  }
+
+  /** Resolves with the stdout lines once there are at least n. */
+  waitLines(n, ms) {
+    return this.until(() => (this.lines.length >= n ? this.lines : undefined), ms, `${n} line(s) on stdout`);
+  }
+
+  /** Resolves with { code, signal, stdout, stderr } once the process exits by itself. */
+  async exit(ms = DEFAULT_TIMEOUT) {
+    let timer;
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for wasmq to exit ${this.diag()}`)), ms);
+    });
+    try {
+      const e = await Promise.race([this.exitPromise, timeout]);
+      return { ...e, stdout: this.stdout, stderr: this.stderr, text: this.stdout.toString("latin1") };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** SIGTERM, SIGKILL after 1 s; resolves once the process is gone. */
+  async stop() {
+    if (!this.exited) {
+      this.child.kill("SIGTERM");
+      const t = setTimeout(() => {
+        if (!this.exited) this.child.kill("SIGKILL");
+      }, 1000);
+      await this.exitPromise;
+      clearTimeout(t);
+    }
+  }
+}
+
+/** Starts `wasmq args` tracked by res (stopped in teardown). */
+export function startCli(res, args, o) {
+  const c = new Cli(args, o);
+  res.defer(() => c.stop());
+  return c;
+}
+
+/** Runs `wasmq args` to its end (bounded); resolves with { code, signal, stdout, stderr, text }. */
+export function runCli(res, args, o = {}, ms = DEFAULT_TIMEOUT) {
+  return startCli(res, args, o).exit(ms);
+}
+
+/** Starts a listening `wasmq ... --bind tcp://127.0.0.1:0 -v` and resolves with [cli, url]. */
+export async function startBound(res, args, ms) {
+  const c = startCli(res, [...args, "-v"]);
+  return [c, await c.listening(0, ms)];
+}
+
+/** Bytes 0..255 then some text: every byte value, NUL, CR/LF, quotes, backslash. */
+export const ALL_BYTES = Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.from('\r\n"\\ end')]);
+
+/** The expected --quoted rendering of bytes (nngcat's rules). */
+export function quoted(b) {
+  let s = '"';
+  for (const c of b) {
+    if (c === 10) s += "\\n";
+    else if (c === 13) s += "\\r";
+    else if (c === 9) s += "\\t";
+    else if (c === 34) s += '\\"';
+    else if (c === 92) s += "\\\\";
+    else if (c >= 32 && c < 127) s += String.fromCharCode(c);
+    else s += `\\x${c.toString(16).padStart(2, "0")}`;
+  }
+  return `${s}"`;
+}
+
+/** The expected --hex rendering of bytes. */
+export const hex = (b) => `"${[...b].map((c) => `\\x${c.toString(16).padStart(2, "0")}`).join("")}"`;
+
+/** The expected --ascii rendering of bytes. */
+export const ascii = (b) => [...b].map((c) => (c >= 32 && c < 127 ? String.fromCharCode(c) : ".")).join("");
