@@ -6,7 +6,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import {
-  TOOLS, TRANSPORTS, DIRECTIONS, roles, link, spSock, recvOne, startCat, show, ALL_BYTES, spSuite,
+  TOOLS, TRANSPORTS, DIRECTIONS, roles, link, spSock, recvOne, startCat, show, ALL_BYTES, spSuite, withTimeout,
 } from "./helpers/sp-setup.mjs";
 
 const sp = await import(process.env.WASMQ_SP_IMPL || "wasmq/sp");
@@ -58,9 +58,12 @@ for (const tool of TOOLS) {
   it(`wasmq PUSH (binds, tcp) load-balances over two ${tool} PULLs`, async (res) => {
     const push = spSock(res, sp.Push, { sendTimeout: 5000 });
     await push.bind("tcp://127.0.0.1:0");
+    let handshakes = 0;
+    const bothConnected = new Promise((resolve) => push.events.on("handshake", () => { if (++handshakes === 2) resolve(); }));
     const pulls = [];
     for (let i = 0; i < 2; i++) pulls.push(await startCat(res, { tool, proto: "pull", dial: push.lastEndpoint }));
-    // Send until both have printed something (the second may connect a little later).
+    // Load balancing is over connected peers: wait for both, then send until both printed something.
+    await withTimeout(bothConnected, 10_000, "both PULLs to connect");
     let n = 0;
     while (!pulls.every((p) => p.messages.length > 0) && n < 400) {
       await push.send(`lb-${n++}`);
