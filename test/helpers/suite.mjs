@@ -61,3 +61,35 @@ export function boundedSuite(test, timeout) {
     test(name, () => withTimeout(Promise.resolve().then(() => fn(res)), ms, `test "${name}"`));
   };
 }
+
+/**
+ * Waits on something that calls every function in `waiters` when its state
+ * changes (output, a frame, an exit): resolves with check()'s first
+ * non-undefined result; rejects with ended()'s error if it returns one, or
+ * with timedOut() after `ms`. Both messages are built when they happen.
+ */
+export function waitUntil(waiters, check, ms, { ended = () => undefined, timedOut }) {
+  let waiter;
+  let timer;
+  return new Promise((resolve, reject) => {
+    const settle = (fn, v) => {
+      waiters.delete(waiter);
+      clearTimeout(timer);
+      fn(v);
+    };
+    waiter = () => {
+      let v;
+      try {
+        v = check();
+      } catch (err) {
+        return settle(reject, err);
+      }
+      if (v !== undefined) return settle(resolve, v);
+      const err = ended();
+      if (err) settle(reject, err);
+    };
+    timer = setTimeout(() => settle(reject, timedOut()), ms);
+    waiters.add(waiter);
+    waiter();
+  });
+}

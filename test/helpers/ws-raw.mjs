@@ -11,6 +11,7 @@
 // - encodeFrame(o): one frame, with every field under the caller's control.
 import * as net from "node:net";
 import { randomBytes } from "node:crypto";
+import { waitUntil } from "./suite.mjs";
 
 /** A fresh Sec-WebSocket-Key. */
 export const newKey = () => randomBytes(16).toString("base64");
@@ -224,22 +225,9 @@ export class RawWs {
   }
 
   until(check, ms, what) {
-    let waiter;
-    let timer;
-    return new Promise((resolve, reject) => {
-      const settle = (fn, v) => {
-        this.waiters.delete(waiter);
-        clearTimeout(timer);
-        fn(v);
-      };
-      waiter = () => {
-        const v = check();
-        if (v !== undefined) settle(resolve, v);
-        else if (this.tcpClosed) settle(reject, new Error(`connection closed while waiting for ${what} (close frame: ${JSON.stringify(this.closeFrame)})`));
-      };
-      timer = setTimeout(() => settle(reject, new Error(`timed out after ${ms} ms waiting for ${what}; frames: ${this.describe()}`)), ms);
-      this.waiters.add(waiter);
-      waiter();
+    return waitUntil(this.waiters, check, ms, {
+      ended: () => this.tcpClosed && new Error(`connection closed while waiting for ${what} (close frame: ${JSON.stringify(this.closeFrame)})`),
+      timedOut: () => new Error(`timed out after ${ms} ms waiting for ${what}; frames: ${this.describe()}`),
     });
   }
 

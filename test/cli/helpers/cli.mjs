@@ -9,7 +9,7 @@ import { existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { boundedSuite } from "../../helpers/suite.mjs";
+import { boundedSuite, waitUntil } from "../../helpers/suite.mjs";
 
 export { withTimeout, Resources, str, tick } from "../../helpers/suite.mjs";
 
@@ -117,27 +117,9 @@ export class Cli {
    * after ms.
    */
   until(check, ms = DEFAULT_TIMEOUT, what = "a condition") {
-    let waiter;
-    let timer;
-    return new Promise((resolve, reject) => {
-      const settle = (fn, v) => {
-        this.waiters.delete(waiter);
-        clearTimeout(timer);
-        fn(v);
-      };
-      waiter = () => {
-        let v;
-        try {
-          v = check();
-        } catch (err) {
-          return settle(reject, err);
-        }
-        if (v !== undefined) return settle(resolve, v);
-        if (this.exited) settle(reject, new Error(`wasmq exited while waiting for ${what} ${this.diag()}`));
-      };
-      timer = setTimeout(() => settle(reject, new Error(`timed out after ${ms} ms waiting for ${what} ${this.diag()}`)), ms);
-      this.waiters.add(waiter);
-      waiter();
+    return waitUntil(this.waiters, check, ms, {
+      ended: () => this.exited && new Error(`wasmq exited while waiting for ${what} ${this.diag()}`),
+      timedOut: () => new Error(`timed out after ${ms} ms waiting for ${what} ${this.diag()}`),
     });
   }
 

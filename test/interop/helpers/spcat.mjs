@@ -31,6 +31,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import net from "node:net";
 import { DEFAULT_TIMEOUT } from "./util.mjs";
+import { waitUntil } from "../../helpers/suite.mjs";
 
 export const TOOLS = ["nngcat", "nanocat"];
 const PACKAGE = { nngcat: "nng-utils", nanocat: "nanomsg-utils" };
@@ -218,28 +219,9 @@ export class CatPeer {
    * last check) or after ms.
    */
   until(check, ms = DEFAULT_TIMEOUT, what = "condition") {
-    let waiter;
-    let timer;
-    return new Promise((resolve, reject) => {
-      const settle = (fn, v) => {
-        this.waiters.delete(waiter);
-        clearTimeout(timer);
-        fn(v);
-      };
-      waiter = () => {
-        let v;
-        try {
-          v = check();
-        } catch (err) {
-          return settle(reject, err);
-        }
-        if (v !== undefined) return settle(resolve, v);
-        if (this.exited) settle(reject, new Error(`${this.tool} exited while waiting for ${what} ${this.diag()}`));
-      };
-      // The diagnostics are taken when the time is up, not when the wait began.
-      timer = setTimeout(() => settle(reject, new Error(`timed out after ${ms} ms waiting for ${what} ${this.diag()}`)), ms);
-      this.waiters.add(waiter);
-      waiter();
+    return waitUntil(this.waiters, check, ms, {
+      ended: () => this.exited && new Error(`${this.tool} exited while waiting for ${what} ${this.diag()}`),
+      timedOut: () => new Error(`timed out after ${ms} ms waiting for ${what} ${this.diag()}`),
     });
   }
 
