@@ -9,31 +9,13 @@ import * as assert from "uvu/assert";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { boundedSuite } from "../helpers/suite.mjs";
-import { ROOT, startStatic, openPage } from "./helpers/browser.mjs";
+import { ROOT, sharedPage } from "./helpers/browser.mjs";
 import { defineCases } from "./helpers/cases.mjs";
 
 const test = suite("browser: page (chromium)");
 const it = boundedSuite(test, 15_000);
 
-// Started by the first test that needs it; a missing chromium fails every test with the apt line.
-let ctx = null;
-let starting = null;
-function browser() {
-  starting ??= (async () => {
-    const web = await startStatic();
-    try {
-      ctx = { web, ...(await openPage(web.origin)) };
-    } catch (err) {
-      await web.close();
-      throw err;
-    }
-    return ctx;
-  })();
-  return starting;
-}
-test.after(async () => {
-  if (ctx) { await ctx.close(); await ctx.web.close(); }
-});
+const browser = sharedPage(test);
 
 it("the bundle has no Node built-ins and the package exports point at it", async () => {
   const dir = join(ROOT, "dist", "browser");
@@ -66,6 +48,6 @@ it("page: wasmq, wasmq/zmq and wasmq/sp share one core", async () => {
   assert.ok(await page.evaluate(() => window.sharedEntries()));
 });
 
-defineCases(it, "page", () => ctx?.run ?? (async (...a) => (await browser()).run(...a)));
+defineCases(it, "page", () => async (...a) => (await browser()).run(...a));
 
 test.run();

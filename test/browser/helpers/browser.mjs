@@ -173,3 +173,29 @@ export async function nngcatRep(reply, path = "nng") {
     }),
   };
 }
+
+/**
+ * One static server and test page for a whole suite, started by the first
+ * test that asks (a missing chromium fails every test with the apt line) and
+ * closed after the suite. Returns browser() → { web, page, run, ... }.
+ */
+export function sharedPage(test) {
+  let ctx = null;
+  let starting = null;
+  test.after(async () => {
+    if (ctx) { await ctx.close(); await ctx.web.close(); }
+  });
+  return () => {
+    starting ??= (async () => {
+      const web = await startStatic();
+      try {
+        ctx = { web, ...(await openPage(web.origin)) };
+      } catch (err) {
+        await web.close();
+        throw err;
+      }
+      return ctx;
+    })();
+    return starting;
+  };
+}
