@@ -312,16 +312,7 @@ export class SocketBase implements SocketSink {
     }
     // Queued behind earlier sends, until the core has room (bounded by the HWM there).
     return new Promise<void>((resolve, reject) => {
-      const w: SendWaiter = { frames, resolve, reject, timer: null };
-      const t = this.host.sendTimeout;
-      if (t > 0) {
-        w.timer = setTimeout(() => {
-          const i = this.sendWaiters.indexOf(w);
-          if (i >= 0) this.sendWaiters.splice(i, 1);
-          reject(this.errors.timedOut());
-        }, t);
-      }
-      this.sendWaiters.push(w);
+      this.wait(this.sendWaiters, { frames, resolve, reject, timer: null }, this.host.sendTimeout);
     });
   }
 
@@ -335,17 +326,20 @@ export class SocketBase implements SocketSink {
       if (this.host.receiveTimeout === 0) return Promise.reject(this.errors.timedOut());
     }
     return new Promise<Buffer[]>((resolve, reject) => {
-      const w: RecvWaiter = { resolve, reject, timer: null };
-      const t = this.host.receiveTimeout;
-      if (t > 0) {
-        w.timer = setTimeout(() => {
-          const i = this.recvWaiters.indexOf(w);
-          if (i >= 0) this.recvWaiters.splice(i, 1);
-          reject(this.errors.timedOut());
-        }, t);
-      }
-      this.recvWaiters.push(w);
+      this.wait(this.recvWaiters, { resolve, reject, timer: null }, this.host.receiveTimeout);
     });
+  }
+
+  // Queues a waiter that fails with the family's timeout error after `ms` (> 0).
+  private wait<W extends { reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> | null }>(list: W[], w: W, ms: number): void {
+    if (ms > 0) {
+      w.timer = setTimeout(() => {
+        const i = list.indexOf(w);
+        if (i >= 0) list.splice(i, 1);
+        w.reject(this.errors.timedOut());
+      }, ms);
+    }
+    list.push(w);
   }
 
   /** Iterates received messages (for await); ends when the socket is closed. */
