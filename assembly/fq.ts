@@ -43,6 +43,4 @@ export class FairQueue {
     return p;
   }
 
-  // Only from one pipe (REQ waits for its reply on the pipe it asked).
-  has(p: Pipe): bool { return p.inFq; }
 }

@@ -253,11 +253,6 @@ export function pipe_destroy(h: i32, now: f64): void {
   if (p) p.destroy();
 }
 
-export function pipe_reason(h: i32): i32 {
-  let p = pipes.get(h);
-  return p ? p.reason : 0;
-}
-
 // ---- time ----
 
 // Runs every timer due at `now`; returns the next deadline (Infinity if none).

@@ -1,5 +1,6 @@
 // Socket option ids shared with bindings/core.ts. Numeric options travel as f64,
 // byte-string options through the input region.
+import { SP_MAX_MAX_TTL } from "./sp/wire";
 
 export const OPT_SNDHWM: i32 = 1;
 export const OPT_RCVHWM: i32 = 2;
@@ -51,10 +52,11 @@ export class Options {
   xpubVerbosity: i32 = 0;
   xpubManual: bool = false;
   conflate: bool = false;
+  // SP only; SpSocket sets the defaults (sp/wire.ts B6).
   raw: bool = false;
-  maxTtl: i32 = 8;
-  resendIvl: f64 = 60000;
-  surveyTime: f64 = 1000;
+  maxTtl: i32 = 0;
+  resendIvl: f64 = 0;
+  surveyTime: f64 = 0;
   sendPriority: i32 = 8;
   recvPriority: i32 = 8;
 
@@ -79,7 +81,7 @@ export class Options {
       case OPT_XPUB_MANUAL: this.xpubManual = v != 0; break;
       case OPT_CONFLATE: this.conflate = v != 0; break;
       case OPT_RAW: this.raw = v != 0; break;
-      case OPT_MAX_TTL: if (v < 1 || v > 15) return false; this.maxTtl = <i32>v; break;
+      case OPT_MAX_TTL: if (v < 1 || v > <f64>SP_MAX_MAX_TTL) return false; this.maxTtl = <i32>v; break;
       case OPT_RESEND_IVL: this.resendIvl = v; break;
       case OPT_SURVEY_TIME: this.surveyTime = v; break;
       case OPT_SEND_PRIORITY: if (v < 1 || v > 16) return false; this.sendPriority = <i32>v; break;

@@ -49,7 +49,6 @@ interface Exports {
   pipe_closed(h: number, now: number): void;
   pipe_connect_failed(h: number, now: number): void;
   pipe_destroy(h: number, now: number): void;
-  pipe_reason(h: number): number;
   tick(now: number): number;
   next_deadline(): number;
   events_ptr(): number;

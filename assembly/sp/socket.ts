@@ -5,7 +5,9 @@ import { Pipe } from "../pipe";
 import { SpPipe } from "./pipe";
 import { msgData } from "../msg";
 import { nextU32 } from "../random";
-import { SP_DEFAULT_MAX_MSG_SIZE, SP_NEGOTIATION_TIMEOUT } from "./wire";
+import {
+  SP_DEFAULT_MAX_MSG_SIZE, SP_NEGOTIATION_TIMEOUT, SP_DEFAULT_MAX_TTL, SP_DEFAULT_RESEND_IVL, SP_DEFAULT_SURVEY_TIME,
+} from "./wire";
 import * as O from "../options";
 
 export class SpSocket extends Socket {
@@ -18,6 +20,9 @@ export class SpSocket extends Socket {
     this.peerProto = peerProto;
     this.opts.maxmsgsize = SP_DEFAULT_MAX_MSG_SIZE;
     this.opts.handshakeIvl = SP_NEGOTIATION_TIMEOUT;
+    this.opts.maxTtl = SP_DEFAULT_MAX_TTL;
+    this.opts.resendIvl = SP_DEFAULT_RESEND_IVL;
+    this.opts.surveyTime = SP_DEFAULT_SURVEY_TIME;
   }
 
   makePipe(outbound: bool, ipc: bool): Pipe { return new SpPipe(this, outbound, ipc); }
