@@ -90,9 +90,19 @@ function invalid(address: string, why: string): Error {
   return Object.assign(new Error(`Invalid argument: ${address} (${why})`), { code: "EINVAL", address });
 }
 
-// Answers a refused upgrade with a fixed text (nothing of the request reflected).
+// Answers a refused upgrade with a fixed text (nothing of the request
+// reflected), then closes the connection from this side. The socket came from
+// the HTTP server's upgrade event, which leaves it without an error listener:
+// a peer that resets at once must not become an uncaught ECONNRESET. Waiting
+// for the peer's FIN instead would hold the descriptor for as long as a peer
+// keeps unread bytes queued behind its request, so the socket is destroyed
+// once the answer is flushed, or after CLOSE_TIMEOUT if it never is.
 function refuse(socket: Duplex, status: number, text: string, extra = ""): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\n${extra}Connection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.on("error", () => socket.destroy());
+  const timer = setTimeout(() => socket.destroy(), CLOSE_TIMEOUT);
+  (timer as { unref?: () => void }).unref?.();
+  socket.once("close", () => clearTimeout(timer));
+  socket.end(`HTTP/1.1 ${status} ${text}\r\n${extra}Connection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
 }
 
 function headerBytes(req: http.IncomingMessage): number {
