@@ -1,6 +1,7 @@
 // Growable byte buffers in linear memory, and big-endian load/store helpers.
 // Buffers hold raw heap memory (TLSF), never managed objects, so the hot path
 // allocates nothing the GC has to trace.
+import { rawAlloc, rawRealloc, rawFree } from "./alloc";
 
 @inline export function loadU32BE(p: usize): u32 { return bswap<u32>(load<u32>(p)); }
 @inline export function storeU32BE(p: usize, v: u32): void { store<u32>(p, bswap<u32>(v)); }
@@ -24,7 +25,7 @@ export class Bytes {
     if (need > this.cap) {
       let ncap = this.cap < 64 ? <u32>64 : this.cap;
       while (ncap < need) ncap = ncap < 0x40000000 ? ncap << 1 : need;
-      this.ptr = this.ptr ? heap.realloc(this.ptr, ncap) : heap.alloc(ncap);
+      this.ptr = this.ptr ? rawRealloc(this.ptr, ncap) : rawAlloc(ncap);
       this.cap = ncap;
     }
     return this.ptr + this.len;
@@ -52,7 +53,7 @@ export class Bytes {
     if (this.cap > 1 << 20) this.free();
   }
   free(): void {
-    if (this.ptr) heap.free(this.ptr);
+    if (this.ptr) rawFree(this.ptr);
     this.ptr = 0; this.len = 0; this.cap = 0;
   }
   copyFrom(o: Bytes): void { this.len = 0; this.append(o.ptr, o.len); }

@@ -19,6 +19,7 @@ import { seed } from "./random";
 import { earliest, resetDeadline, noteDeadline, setCallNow } from "./clock";
 import { EBADF, EINVAL } from "./errors";
 import { settleInput, SPLICE_SIZE } from "./external";
+import { rawBytes } from "./alloc";
 import * as W from "./wire";
 import { Pair } from "./roles/pair";
 import { Pub } from "./roles/pub";
@@ -273,6 +274,11 @@ export function tick(now: f64): f64 {
 }
 
 export function next_deadline(): f64 { return earliest; }
+
+// ---- memory ----
+
+// Bytes the core holds in raw allocations (buffers, messages, tries).
+export function heap_bytes(): f64 { return <f64>rawBytes(); }
 
 // ---- events ----
 

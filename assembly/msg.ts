@@ -8,6 +8,7 @@
 //   +--------+---------+--------+--------+----------------------------------+
 //   | next   | nframes | used   | cap    | len u32 | bytes | len u32 | ...  |
 //   +--------+---------+--------+--------+----------------------------------+
+import { rawAlloc, rawRealloc, rawFree } from "./alloc";
 
 export const MSG_HEADER: u32 = 16;
 
@@ -18,7 +19,7 @@ export const MSG_HEADER: u32 = 16;
 @inline export function msgData(m: usize): usize { return m + MSG_HEADER; }
 
 export function msgNew(cap: u32): usize {
-  let m = heap.alloc(MSG_HEADER + cap);
+  let m = rawAlloc(MSG_HEADER + cap);
   store<u32>(m, 0);
   store<u32>(m, 0, 4);
   store<u32>(m, 0, 8);
@@ -34,12 +35,12 @@ export function msgReserve(m: usize, extra: u32): usize {
   if (need <= cap) return m;
   let ncap = cap < 64 ? <u32>64 : cap;
   while (ncap < need) ncap = ncap < 0x40000000 ? ncap << 1 : need;
-  m = heap.realloc(m, MSG_HEADER + ncap);
+  m = rawRealloc(m, MSG_HEADER + ncap);
   store<u32>(m, ncap, 12);
   return m;
 }
 
-export function msgFree(m: usize): void { heap.free(m); }
+export function msgFree(m: usize): void { rawFree(m); }
 
 // Appends a whole frame (copying it); returns the (possibly moved) message.
 export function msgAppendFrame(m: usize, src: usize, n: u32): usize {

@@ -83,6 +83,9 @@ export class Socket {
   // Socket-level timers (REQ resend, survey deadline).
   tick(now: f64): void {}
   deadline(): f64 { return Infinity; }
+  // The socket is closing: give back every raw allocation the role holds
+  // (buffers, tries, held messages). Overrides free their own, then call super.
+  dispose(): void { this.routingId.free(); }
   // The pipe kind this socket speaks through.
   makePipe(outbound: bool, ipc: bool): Pipe { return new Pipe(this, outbound); }
   // A message is waiting for recv().
@@ -180,5 +183,6 @@ export class Socket {
       if (!p.released) { p.released = true; this.release(p); }
     }
     recvBegin();
+    this.dispose();
   }
 }

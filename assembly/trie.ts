@@ -10,6 +10,7 @@
 //   +-------+--------+-----+----------+------+--------+
 //   | count | nchild | cap | children | plen | prefix |   children: cap × [first byte u32][child u32]
 //   +-------+--------+-----+----------+------+--------+   prefix: plen bytes in their own block
+import { rawAlloc, rawRealloc, rawFree } from "./alloc";
 import { Bytes } from "./bytes";
 
 const N_COUNT: usize = 0;
@@ -27,10 +28,10 @@ const NODE_SIZE: usize = 24;
 @inline function entry(n: usize, i: u32): usize { return <usize>load<u32>(n, N_CHILDREN) + (<usize>i << 3); }
 
 function nodeNew(src: usize, len: u32): usize {
-  let n = heap.alloc(NODE_SIZE);
+  let n = rawAlloc(NODE_SIZE);
   memory.fill(n, 0, NODE_SIZE);
   if (len) {
-    let p = heap.alloc(len);
+    let p = rawAlloc(len);
     memory.copy(p, src, len);
     store<u32>(n, <u32>p, N_PREFIX);
     store<u32>(n, len, N_PLEN);
@@ -40,9 +41,9 @@ function nodeNew(src: usize, len: u32): usize {
 
 function setPrefix(n: usize, src: usize, len: u32): void {
   let p: usize = 0;
-  if (len) { p = heap.alloc(len); memory.copy(p, src, len); }
+  if (len) { p = rawAlloc(len); memory.copy(p, src, len); }
   let old = prefix(n);
-  if (old) heap.free(old);
+  if (old) rawFree(old);
   store<u32>(n, <u32>p, N_PREFIX);
   store<u32>(n, len, N_PLEN);
 }
@@ -62,7 +63,7 @@ function childAdd(n: usize, b: u32, child: usize): void {
   if (k == cap) {
     let ncap: u32 = cap ? cap * 2 : 2;
     let c = <usize>load<u32>(n, N_CHILDREN);
-    c = c ? heap.realloc(c, <usize>ncap << 3) : heap.alloc(<usize>ncap << 3);
+    c = c ? rawRealloc(c, <usize>ncap << 3) : rawAlloc(<usize>ncap << 3);
     store<u32>(n, ncap, N_CAP);
     store<u32>(n, <u32>c, N_CHILDREN);
   }
@@ -94,23 +95,23 @@ function childRemove(n: usize, child: usize): void {
 
 function nodeFree(n: usize): void {
   let c = <usize>load<u32>(n, N_CHILDREN);
-  if (c) heap.free(c);
+  if (c) rawFree(c);
   let p = prefix(n);
-  if (p) heap.free(p);
-  heap.free(n);
+  if (p) rawFree(p);
+  rawFree(n);
 }
 
 // A countless node with one child absorbs it (keeps the tree compact).
 function mergeWithOnlyChild(a: usize): void {
   let b = <usize>load<u32>(entry(a, 0), 4);
   let al = plen(a), bl = plen(b);
-  let p = heap.alloc(<usize>(al + bl));
+  let p = rawAlloc(<usize>(al + bl));
   if (al) memory.copy(p, prefix(a), al);
   memory.copy(p + al, prefix(b), bl);
   let oldPrefix = prefix(a);
-  if (oldPrefix) heap.free(oldPrefix);
+  if (oldPrefix) rawFree(oldPrefix);
   let oldChildren = <usize>load<u32>(a, N_CHILDREN);
-  if (oldChildren) heap.free(oldChildren);
+  if (oldChildren) rawFree(oldChildren);
   store<u32>(a, count(b), N_COUNT);
   store<u32>(a, nchild(b), N_NCHILD);
   store<u32>(a, load<u32>(b, N_CAP), N_CAP);
@@ -118,8 +119,8 @@ function mergeWithOnlyChild(a: usize): void {
   store<u32>(a, al + bl, N_PLEN);
   store<u32>(a, <u32>p, N_PREFIX);
   let bp = prefix(b);
-  if (bp) heap.free(bp);
-  heap.free(b);
+  if (bp) rawFree(bp);
+  rawFree(b);
 }
 
 // Scratch shared by all tries (the core is single-threaded).

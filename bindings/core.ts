@@ -54,6 +54,7 @@ interface Exports {
   events_ptr(): number;
   events_len(): number;
   events_clear(): void;
+  heap_bytes(): number;
 }
 
 /** What a socket wants to hear from the core. */
@@ -151,6 +152,9 @@ export class Core {
   }
 
   get memoryBytes(): number { return this.x.memory.buffer.byteLength; }
+
+  /** Bytes the core holds in raw allocations (buffers, messages, tries), not counting garbage-collected objects. */
+  get heapBytes(): number { return this.x.heap_bytes(); }
 
   // ---- sockets ----
 

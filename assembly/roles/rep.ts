@@ -18,6 +18,7 @@ export class Rep extends Socket {
   constructor() { super(REP); }
   canSend(): bool { return this.mustReply; }
   xdetach(p: Pipe): void { if (this.replyPipe === p) this.replyPipe = null; }
+  dispose(): void { this.envelope.free(); super.dispose(); }
 
   recv(): i32 {
     recvBegin();

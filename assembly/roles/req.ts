@@ -25,6 +25,10 @@ export class Req extends Socket {
   xattach(p: Pipe): void { this.lb.add(p); }
   xdetach(p: Pipe): void { this.lb.remove(p); }
   hasIn(): bool { return this.reply != 0; }
+  dispose(): void {
+    if (this.reply) { msgFree(this.reply); this.reply = 0; }
+    super.dispose();
+  }
   canSend(): bool { return (!this.awaitingReply || this.opts.reqRelaxed) && this.lb.hasRoom(); }
 
   send(src: usize, nframes: u32): i32 {

@@ -34,6 +34,11 @@ export class XPub extends Socket {
   xattach(p: Pipe): void {
     if (!p.subs) p.subs = new Trie();
   }
+  dispose(): void {
+    this.all.free();
+    this.upstream.clear();
+    super.dispose();
+  }
   xdetach(p: Pipe): void {
     if (this.lastSubPipe === p) this.lastSubPipe = null;
   }

@@ -18,6 +18,7 @@ export class XSub extends Socket {
   constructor(type: i32 = XSUB) { super(type); }
 
   canSend(): bool { return true; }
+  dispose(): void { this.subs.free(); super.dispose(); }
 
   pipeActivated(p: Pipe): void {
     topics.len = 0;

@@ -44,6 +44,11 @@ export class Req0 extends SpSocket {
     }
   }
   canSend(): bool { return this.lb.hasRoom(); }
+  dispose(): void {
+    this.request.free();
+    if (this.reply) { msgFree(this.reply); this.reply = 0; }
+    super.dispose();
+  }
   hasIn(): bool { return this.raw ? this.fq.active.length > 0 : this.reply != 0; }
 
   send(src: usize, nframes: u32): i32 {

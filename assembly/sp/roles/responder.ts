@@ -41,6 +41,7 @@ export class Responder extends SpSocket {
     if (this.replyPipe === p) this.replyPipe = null;
   }
   canSend(): bool { return this.raw || this.awaitingReply; }
+  dispose(): void { this.backtrace.free(); super.dispose(); }
 
   deliver(p: Pipe, m: usize): void {
     let len = backtraceLength(m, this.opts.maxTtl);

@@ -13,6 +13,7 @@ import { SUB0, PROTO_SUB0, PROTO_PUB0 } from "../wire";
 export class Sub0 extends SpSocket {
   topics: Trie = new Trie();
   constructor() { super(SUB0, PROTO_SUB0, PROTO_PUB0); }
+  dispose(): void { this.topics.free(); super.dispose(); }
 
   deliver(p: Pipe, m: usize): void {
     if (!this.raw && !this.topics.match(payload(m), payloadLen(m))) { msgFree(m); return; }

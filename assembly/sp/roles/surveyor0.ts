@@ -24,6 +24,7 @@ export class Surveyor0 extends SpSocket {
   expired: bool = false;
   deadlineAt: f64 = 0;
   answers: MsgQueue = new MsgQueue();
+  dispose(): void { this.answers.clear(); super.dispose(); }
 
   constructor() { super(SURVEYOR0, PROTO_SURVEYOR0, PROTO_RESPONDENT0); }
 
