@@ -204,10 +204,7 @@ export class Pipe {
 
   input(p: usize, n: u32, now: f64): void {
     if (!this.connected) return;
-    // Any traffic is liveness (libzmq cancels both heartbeat timers on input).
-    this.timeoutAt = 0;
-    this.ttlAt = 0;
-    if (this.ws) { this.readZwsMessage(p, n, now); return; }
+    if (this.ws) { this.alive(); this.readZwsMessage(p, n, now); return; }
     let end = p + n;
     while (p < end && this.connected) {
       if (this.state == ST_GREETING) p = this.readGreeting(p, end, now);
@@ -271,8 +268,15 @@ export class Pipe {
     return p;
   }
 
+  // Any byte received is liveness: it cancels the heartbeat timeout and a
+  // PING's TTL. Cleared before each decoding step (each consumes at least one
+  // byte), so a PING's TTL set by one step is cancelled by the next byte
+  // whether it came in the same chunk or a later one.
+  @inline alive(): void { this.timeoutAt = 0; this.ttlAt = 0; }
+
   private readFrames(p: usize, end: usize, now: f64): usize {
     while (p < end && this.connected) {
+      this.alive();
       let st = this.dState;
       if (st == D_FLAGS) {
         let f = load<u8>(p++);

@@ -97,6 +97,26 @@ test("traffic after a TTL PING cancels the TTL deadline", () => {
   assert.not.ok(env.pipe.closed, reasonName(env.pipe.closeReason));
 });
 
+test("a TTL PING and a message in the same chunk: the message cancels the TTL as it does in a chunk of its own", () => {
+  // The outcome must not depend on how the bytes were cut (libzmq cancels
+  // the TTL timer for every frame decoded after the PING).
+  const bytes = concat(ping(1, ""), message("after"));
+  const cuts = [[bytes], [bytes.subarray(0, ping(1, "").length), bytes.subarray(ping(1, "").length)]];
+  for (const cut of cuts) {
+    const env = live();
+    for (const c of cut) env.pipe.feed(c);
+    at(env, 150);
+    assert.not.ok(env.pipe.closed, `${cut.length} chunk(s): closed with ${reasonName(env.pipe.closeReason)}`);
+  }
+});
+
+test("a message then a TTL PING in one chunk: the PING's TTL still holds", () => {
+  const env = live();
+  env.pipe.feed(concat(message("before"), ping(1, "")));
+  at(env, 100);
+  assert.is(env.pipe.closeReason, R.R_HEARTBEAT_TIMEOUT);
+});
+
 test("PING with TTL 0 sets no deadline", () => {
   const env = live();
   env.pipe.feed(ping(0, ""));
