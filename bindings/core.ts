@@ -5,6 +5,7 @@
 // its next deadline. It knows nothing about sockets or transports; it hands
 // events to the handlers registered per socket and per pipe.
 import { WASM_BASE64 } from "./wasm-inline.js";
+import { MAX_TIMER_DELAY } from "./timers.js";
 
 export const enum Ev {
   PipeOutput = 1,
@@ -427,7 +428,9 @@ export class Core {
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = at;
     if (at === Infinity) { this.timer = null; return; }
-    this.timer = setTimeout(this.onTimer, Math.max(0, Math.ceil(at - this.now())));
+    // A deadline beyond what setTimeout takes wakes early; tick() then finds
+    // nothing due and arms again.
+    this.timer = setTimeout(this.onTimer, Math.min(MAX_TIMER_DELAY, Math.max(0, Math.ceil(at - this.now()))));
     const t = this.timer as { unref?: () => void };
     if (t.unref) t.unref();
   }

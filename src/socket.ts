@@ -7,6 +7,7 @@
 // promise; a receive with a message waiting resolves at once. Output is
 // flushed once per event-loop turn per pipe (pipe-host.ts), never per message.
 import { core, type Frame, type SocketSink } from "../bindings/core.js";
+import { setLongTimeout, clearLongTimeout, type LongTimer } from "../bindings/timers.js";
 import { Observer } from "./observer.js";
 import { zmqError, fromErrno, type ZmqError } from "./errors.js";
 import { PipeHost } from "./pipe-host.js";
@@ -25,13 +26,13 @@ interface SendWaiter {
   frames: Frame[];
   resolve: () => void;
   reject: (e: Error) => void;
-  timer: ReturnType<typeof setTimeout> | null;
+  timer: LongTimer | null;
 }
 
 interface RecvWaiter {
   resolve: (m: Buffer[]) => void;
   reject: (e: Error) => void;
-  timer: ReturnType<typeof setTimeout> | null;
+  timer: LongTimer | null;
 }
 
 function toFrame(f: MessageLike): Frame {
@@ -248,8 +249,8 @@ export class SocketBase implements SocketSink {
   close(): void {
     if (this._closed) return;
     this._closed = true;
-    for (const w of this.sendWaiters.splice(0)) { if (w.timer) clearTimeout(w.timer); w.reject(this.errors.abandoned()); }
-    for (const w of this.recvWaiters.splice(0)) { if (w.timer) clearTimeout(w.timer); w.reject(this.errors.abandoned()); }
+    for (const w of this.sendWaiters.splice(0)) { clearLongTimeout(w.timer); w.reject(this.errors.abandoned()); }
+    for (const w of this.recvWaiters.splice(0)) { clearLongTimeout(w.timer); w.reject(this.errors.abandoned()); }
     // No new peers; the existing ones get what is queued for them.
     const closing = new Set<Listener>();
     for (const { listener } of this.listeners.values()) closing.add(listener);
@@ -264,10 +265,7 @@ export class SocketBase implements SocketSink {
       this.lingering = true;
       for (const ep of this.endpoints.values()) ep.dialing?.unref();
       for (const p of this.pipes) p.conn?.unref();
-      if (linger > 0) {
-        const t = setTimeout(() => this.finishClose(), linger) as { unref?: () => void };
-        t.unref?.();
-      }
+      if (linger > 0) setLongTimeout(() => this.finishClose(), linger, true);
       return;
     }
     this.finishClose();
@@ -331,9 +329,9 @@ export class SocketBase implements SocketSink {
   }
 
   // Queues a waiter that fails with the family's timeout error after `ms` (> 0).
-  private wait<W extends { reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> | null }>(list: W[], w: W, ms: number): void {
+  private wait<W extends { reject: (e: Error) => void; timer: LongTimer | null }>(list: W[], w: W, ms: number): void {
     if (ms > 0) {
-      w.timer = setTimeout(() => {
+      w.timer = setLongTimeout(() => {
         const i = list.indexOf(w);
         if (i >= 0) list.splice(i, 1);
         w.reject(this.errors.timedOut());
@@ -365,7 +363,7 @@ export class SocketBase implements SocketSink {
       const r = core().recv(this.handle);
       if (r === EAGAIN) return;
       const w = ws.shift()!;
-      if (w.timer) clearTimeout(w.timer);
+      clearLongTimeout(w.timer);
       if (typeof r === "number") w.reject(fromErrno(r)); else w.resolve(r);
     }
   }
@@ -377,7 +375,7 @@ export class SocketBase implements SocketSink {
       const rc = core().send(this.handle, ws[0].frames, this.externalFrom);
       if (rc === EAGAIN) return;
       const w = ws.shift()!;
-      if (w.timer) clearTimeout(w.timer);
+      clearLongTimeout(w.timer);
       if (rc === 0) w.resolve(); else w.reject(fromErrno(rc));
     }
   }
