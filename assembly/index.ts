@@ -234,6 +234,16 @@ export function pipe_closed(h: i32, now: f64): void {
   if (p) p.transportClosed(now);
 }
 
+// The transport itself refused the peer (a WebSocket frame over the size
+// limit, say): the pipe closes with that reason, then as pipe_closed.
+export function pipe_fail(h: i32, reason: i32, now: f64): void {
+  let p = pipes.get(h);
+  setCallNow(now);
+  if (!p) return;
+  p.fail(reason, now);
+  p.transportClosed(now);
+}
+
 // A connect failed: schedule the next attempt with back-off.
 export function pipe_connect_failed(h: i32, now: f64): void {
   let p = pipes.get(h);

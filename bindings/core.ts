@@ -48,6 +48,7 @@ interface Exports {
   pipe_splices_ptr(h: number): number;
   pipe_splices_len(h: number): number;
   pipe_closed(h: number, now: number): void;
+  pipe_fail(h: number, reason: number, now: number): void;
   pipe_connect_failed(h: number, now: number): void;
   pipe_destroy(h: number, now: number): void;
   tick(now: number): number;
@@ -364,6 +365,12 @@ export class Core {
 
   pipeClosed(h: number): void {
     this.x.pipe_closed(h, this.now());
+    this.drain();
+  }
+
+  /** The transport refused the peer for `reason` (a core close reason); the pipe closes as after pipeClosed. */
+  pipeFailed(h: number, reason: number): void {
+    this.x.pipe_fail(h, reason, this.now());
     this.drain();
   }
 

@@ -86,7 +86,7 @@ export class PipeHost implements PipeSink {
       }
     };
     conn.ondrain = () => { this.blocked = false; this.flush(); };
-    conn.onclose = () => this.transportClosed(conn);
+    conn.onclose = (reason) => this.transportClosed(conn, reason);
     core().setPipeMode(this.h, this.messageMode, conn.protocol === "ZWS2.0/NULL");
     core().startPipe(this.h);
   }
@@ -111,11 +111,13 @@ export class PipeHost implements PipeSink {
     core().destroyPipe(this.h);
   }
 
-  private transportClosed(conn: Conn): void {
+  private transportClosed(conn: Conn, reason?: number): void {
     if (this.conn !== conn) return;
     this.conn = null;
     this.blocked = false;
-    core().pipeClosed(this.h);
+    // onClose() records the reason as if the core had refused the peer.
+    if (reason && !this.closeReason) core().pipeFailed(this.h, reason);
+    else core().pipeClosed(this.h);
     const r = this.closeReason;
     if (r < 0) return;
     this.sock.events.emit({

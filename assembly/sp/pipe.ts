@@ -110,7 +110,7 @@ export class SpPipe extends Pipe {
     while (p < end && this.connected) {
       let st = this.dState;
       if (st == D_TYPE) {
-        if (load<u8>(p++) != SP_IPC_MSG_TYPE) { this.fail(R.R_MALFORMED_FRAME, now); return end; }
+        if (load<u8>(p++) != SP_IPC_MSG_TYPE) { this.fail(R.R_SP_MALFORMED, now); return end; }
         this.dState = D_SIZE;
         this.sizeBytes.len = 0;
       } else if (st == D_SIZE) {

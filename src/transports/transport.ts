@@ -13,7 +13,8 @@ export interface Conn {
   pause(): void;
   resume(): void;
   ondata: (b: Buffer) => void;
-  onclose: () => void;
+  /** The connection is gone; `reason` (a core close reason) when the transport refused the peer itself. */
+  onclose: (reason?: number) => void;
   ondrain: () => void;
   /** Stop this connection from keeping the process alive (a lingering socket). */
   unref(): void;

@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import type { Transport, Listener, Conn, Dialing, TransportOptions } from "./transport.js";
+import { Reason } from "../../bindings/codes.js";
 
 // What the receiver of a WebSocket may buffer before pausing the writer.
 const SEND_BUFFER_LIMIT = 1 << 20;
@@ -47,9 +48,10 @@ class WsConn implements Conn {
   readonly messageMode = true;
   readonly protocol: string;
   ondata: (b: Buffer) => void = () => {};
-  onclose: () => void = () => {};
+  onclose: (reason?: number) => void = () => {};
   ondrain: () => void = () => {};
   private waiting = false;
+  private refusal = 0;
 
   constructor(private ws: WebSocket, protocol: string) {
     this.protocol = protocol;
@@ -58,8 +60,12 @@ class WsConn implements Conn {
       if (!isBinary) { ws.close(1003, "binary messages only"); return; }
       this.ondata(data);
     });
-    ws.on("close", () => this.onclose());
-    ws.on("error", () => {});
+    ws.on("close", () => this.onclose(this.refusal || undefined));
+    // The ws package enforces maxPayload itself (close 1009): the pipe ends
+    // with the same reason a stream transport's oversize frame gives.
+    ws.on("error", (err: Error & { code?: string }) => {
+      if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") this.refusal = Reason.MessageTooLarge;
+    });
     this.raw()?.on("drain", () => {
       if (this.waiting && ws.bufferedAmount < SEND_BUFFER_LIMIT) { this.waiting = false; this.ondrain(); }
     });

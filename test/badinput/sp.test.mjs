@@ -230,11 +230,11 @@ badCase(test, "E41 the mangos bytes exactly (00 x 7 0A 01 02) after a good messa
 // --- E42: ipc message-type byte ----------------------------------------------------------
 
 for (const type of [0x00, 0x02, 0xff]) {
-  badCase(test, `E42 ipc: message-type byte 0x${type.toString(16).padStart(2, "0")}: REJECT (ERR_ZMTP_MALFORMED_FRAME), nothing delivered`, async () => {
+  badCase(test, `E42 ipc: message-type byte 0x${type.toString(16).padStart(2, "0")}: REJECT (ERR_SP_MALFORMED), nothing delivered`, async () => {
     const l = await spListen(sp.Pull, SLOW, "ipc");
     const peer = await spActivePeer(l, SPEC_IDS.PUSH0);
     await peer.write(spMessage("never", { ipc: true, type }));
-    await spExpectRejected(l, peer, "ERR_ZMTP_MALFORMED_FRAME", { handshaken: true });
+    await spExpectRejected(l, peer, "ERR_SP_MALFORMED", { handshaken: true });
     await spAssertNothingDelivered(l.sock);
     await spGoodRoundTrip(l);
   });
@@ -244,7 +244,7 @@ badCase(test, "E42 ipc: a good message, then a bad type byte: the first is deliv
   const l = await spListen(sp.Pull, SLOW, "ipc");
   const peer = await spActivePeer(l, SPEC_IDS.PUSH0);
   await peer.write(cat(spMessage("first", { ipc: true }), spMessage("second", { ipc: true, type: 0x02 })));
-  await spExpectRejected(l, peer, "ERR_ZMTP_MALFORMED_FRAME", { handshaken: true, alone: false });
+  await spExpectRejected(l, peer, "ERR_SP_MALFORMED", { handshaken: true, alone: false });
   assert.equal((await recv(l.sock)).map(String), ["first"]);
   await spAssertNothingDelivered(l.sock);
   await spGoodRoundTrip(l);

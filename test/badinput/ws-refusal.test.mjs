@@ -6,6 +6,8 @@
 //     (ECONNRESET on the server side), which must be absorbed, not thrown;
 //   - the request followed by 256 KiB more: the server must close its side
 //     itself, however much unread input sits behind the request.
+// And a peer refused for a frame over maxMessageSize is reported with the
+// same EMSGSIZE a tcp:// listener gives.
 // Open connections are counted as this process's file descriptors
 // (/proc/self/fd), which is what a leak exhausts.
 import { suite } from "uvu";
@@ -16,7 +18,7 @@ import { zmq, badCase, track, goodClientRoundTrip, withTimeout, EventLog } from 
 import { sp, spGoodRoundTrip } from "./helpers/sp.mjs";
 import { upgradeRequest } from "../helpers/ws-raw.mjs";
 
-const test = suite("bad input F: refused WebSocket upgrades (resets, unread input)");
+const test = suite("bad input F: refused WebSocket peers (resets, unread input, oversize frames)");
 
 const openFds = () => readdirSync("/proc/self/fd").length;
 
@@ -90,6 +92,29 @@ for (const fam of FAMILIES) {
       await fam.roundTrip(l);
     }, { bound: 8000 });
   }
+}
+
+for (const fam of FAMILIES) {
+  badCase(test, `${fam.name}: a WebSocket frame over maxMessageSize ends the peer with EMSGSIZE, as on tcp`, async () => {
+    const l = track(new fam.Kind({ linger: 0, maxMessageSize: 1000 }));
+    const gone = new Promise((resolve) => l.events.on("disconnect", resolve));
+    await l.bind("ws://127.0.0.1:0/");
+    const big = Buffer.alloc(5000, 1);
+    if (fam.Kind === zmq.Router) {
+      const dealer = track(new zmq.Dealer({ linger: 0 }));
+      dealer.connect(l.lastEndpoint);
+      await dealer.send(big);
+    } else {
+      // The REQ listener asks; the REP dialer's answer is the oversize frame.
+      const rep = track(new sp.Rep({ linger: 0 }));
+      rep.connect(l.lastEndpoint);
+      await l.send("ask");
+      await withTimeout(rep.receive(), 3000, "the request at the REP");
+      await rep.send(big);
+    }
+    const ev = await withTimeout(gone, 3000, "the listener's disconnect event");
+    assert.is(ev.error?.code, "EMSGSIZE");
+  });
 }
 
 test.run();

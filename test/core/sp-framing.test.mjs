@@ -3,7 +3,7 @@
 // fixture is fed whole and one byte at a time with identical outcomes; a size
 // over maxMessageSize (option 3, default 1 MiB) or with top bits set closes
 // with R_MESSAGE_TOO_LARGE as soon as the size is known; an ipc type byte
-// other than 0x01 closes with R_MALFORMED_FRAME; a message cut short by the
+// other than 0x01 closes with R_SP_MALFORMED; a message cut short by the
 // transport is never delivered.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -156,10 +156,10 @@ for (const ipc of [false, true]) {
 // ---- ipc type byte (E42) ----
 
 for (const type of [0x00, 0x02, 0x80, 0xff]) {
-  test(`ipc: message-type byte 0x${type.toString(16).padStart(2, "0")} closes with R_MALFORMED_FRAME when it arrives`, () => {
+  test(`ipc: message-type byte 0x${type.toString(16).padStart(2, "0")} closes with R_SP_MALFORMED when it arrives`, () => {
     const bad = spMessage("never", { ipc: true, type });
     const r = runBoth(bad, { ipc: true });
-    assert.is(r.reason, R.R_MALFORMED_FRAME, reasonName(r.reason));
+    assert.is(r.reason, R.R_SP_MALFORMED, reasonName(r.reason));
     assert.is(r.closedAt, 1, "closed on the type byte itself");
     assert.is(r.msgs.length, 0);
   });
@@ -168,12 +168,12 @@ for (const type of [0x00, 0x02, 0x80, 0xff]) {
 test("ipc: a bad type byte on the second message: the first is delivered, then closed", () => {
   const r = runBoth(Buffer.concat([spMessage("first", { ipc: true }), spMessage("second", { ipc: true, type: 0x02 })]), { ipc: true });
   assert.equal(r.msgs.map(String), ["first"]);
-  assert.is(r.reason, R.R_MALFORMED_FRAME);
+  assert.is(r.reason, R.R_SP_MALFORMED);
 });
 
 test("tcp framing fed to an ipc pipe: the size's first byte (0x00) is a bad type byte", () => {
   const r = runBoth(spMessage("hi"), { ipc: true });
-  assert.is(r.reason, R.R_MALFORMED_FRAME);
+  assert.is(r.reason, R.R_SP_MALFORMED);
 });
 
 test("ipc framing fed to a tcp pipe: 01 00.. reads as a size of 2^56+..: R_MESSAGE_TOO_LARGE", () => {
