@@ -1,0 +1,61 @@
+// Loads the built bindings (dist/esm/bindings/core.js) for the fuzz targets.
+// Another engineer may be rebuilding dist/ while a campaign or the tests run:
+// a failed import is retried a few times before it counts as an error.
+import { readFileSync } from "node:fs";
+
+export async function importRetry(spec, tries = 8) {
+  let last;
+  for (let i = 0; i < tries; i++) {
+    try {
+      return await import(spec);
+    } catch (e) {
+      last = e;
+      await new Promise((r) => setTimeout(r, 750));
+    }
+  }
+  throw last;
+}
+
+// WASMQ_FUZZ_ROOT points the fuzzers at another checkout's build (to check
+// that they find a bug in an older build, say); the default is this one.
+import { pathToFileURL } from "node:url";
+const root = process.env.WASMQ_FUZZ_ROOT ? pathToFileURL(`${process.env.WASMQ_FUZZ_ROOT.replace(/\/$/, "")}/`) : new URL("../../", import.meta.url);
+export const distUrl = (p) => new URL(`dist/esm/${p}`, root).href;
+
+export const { Core } = await importRetry(distUrl("bindings/core.js"));
+
+// Numbers shared with the core, read from its sources (as test/core does), so
+// the fuzzers name R_MALFORMED_FRAME or OPT_SNDHWM exactly as assembly/ does.
+function constants(file, re) {
+  const src = readFileSync(new URL(`assembly/${file}`, root), "utf8");
+  const out = {};
+  for (const m of src.matchAll(re)) out[m[1]] = Number(m[2]);
+  return out;
+}
+
+/** Close reasons (R_*) and errno values, from assembly/errors.ts. */
+export const R = constants("errors.ts", /export const (R_\w+|E\w+): i32 = (\d+);/g);
+/** Option ids, from assembly/options.ts. */
+export const O = constants("options.ts", /export const (OPT_\w+): i32 = (\d+);/g);
+/** ZMTP socket types, from assembly/wire.ts. */
+export const T = constants("wire.ts", /export const (PAIR|PUB|SUB|REQ|REP|DEALER|ROUTER|PULL|PUSH|XPUB|XSUB): i32 = (\d+);/g);
+/** SP socket types (PAIR0 …), from assembly/sp/wire.ts. */
+export const ST = constants("sp/wire.ts", /export const (PAIR0|PAIR1|PUB0|SUB0|REQ0|REP0|PUSH0|PULL0|SURVEYOR0|RESPONDENT0|BUS0): i32 = (\d+);/g);
+/** SP protocol ids on the wire (PROTO.REQ0 = 0x30 …). */
+export const PROTO = {};
+{
+  const src = readFileSync(new URL("assembly/sp/wire.ts", root), "utf8");
+  for (const m of src.matchAll(/export const PROTO_(\w+): u32 = (0x[0-9a-fA-F]+|\d+);/g)) PROTO[m[1]] = Number(m[2]);
+}
+
+export const EAGAIN = -R.EAGAIN;
+
+/** A fresh core on a manual clock: nothing shared with any other input. */
+export function newCore(clock, seed = 1) {
+  return new Core(seed, { clock: clock.now, manualTimers: true });
+}
+
+export class Clock {
+  t = 0;
+  now = () => this.t;
+}
