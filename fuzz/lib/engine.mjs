@@ -15,6 +15,7 @@ import { decodeScenario, encodeScenario } from "./scenario.mjs";
 /** A short, stable signature of a failure: its oracle and message without numbers that vary. */
 export function signature(err) {
   const oracle = err instanceof FuzzFailure ? err.oracle : "fuzzer-error";
+  if (err instanceof FuzzFailure && err.key) return `${oracle}: ${err.key}`;
   const msg = String(err && err.message ? err.message : err).split("\n")[0].replace(/\b[0-9a-f]{6,}\b/g, "#").replace(/\d+/g, "N");
   return `${oracle}: ${msg}`.slice(0, 160);
 }
