@@ -36,3 +36,4 @@ export const R_SP_BAD_HEADER: i32 = 19;       // not 00 'S' 'P' 00 .. .. 00 00
 export const R_SP_PROTOCOL_MISMATCH: i32 = 20; // the peer's protocol is not our peer protocol
 export const R_SP_MALFORMED: i32 = 21;        // a protocol header the spec says closes the pipe, or an ipc type byte other than 0x01
 export const R_SP_UNEXPECTED: i32 = 22;       // traffic this protocol never sends (to a PUB)
+export const R_MEMORY_BUDGET: i32 = 23;       // a message the receive budgets (budget.ts) cannot hold

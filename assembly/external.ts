@@ -7,13 +7,39 @@
 // message is never copied through linear memory, and a fan-out writes the
 // same buffer to every subscriber. The core counts references per id and
 // tells the host (EV_EXT_FREE) when no pipe needs a body any more.
+//
+// Received frames work the same way in reverse (zero-copy receive): when a
+// large frame's header arrives, the core gives the body an id of its own
+// (RECEIVED_ID set, so it never meets a host-made id), stops parsing, and
+// the host gathers the body's bytes straight from its transport chunks into
+// its own buffer under that id. The message record holds one reference; the
+// host hands the buffer to the application on receive, or drops it on
+// EV_EXT_FREE if the message is discarded. Large bodies therefore never
+// enter linear memory in either direction.
 import { Bytes } from "./bytes";
 import { emit, EV_EXT_FREE } from "./events";
 
 export const EXTERNAL: u32 = 0x80000000;
 export const SPLICE_SIZE: u32 = 12; // [offset u32][id u32][len u32]
+// Ids the core makes for received bodies; the host's own stay below.
+export const RECEIVED_ID: u32 = 0x40000000;
+// Frames at least this large are received into the host's memory (the
+// host's EXTERNAL_MIN for sends is the same figure).
+export const RECEIVE_EXTERNAL_MIN: u32 = 32 * 1024;
 
 const refs = new Map<u32, i32>();
+let nextReceived: u32 = 0;
+
+// An id for a body about to be received, held once (by its message).
+export function extNewReceived(): u32 {
+  let id: u32;
+  do {
+    nextReceived = (nextReceived + 1) & (RECEIVED_ID - 1);
+    id = RECEIVED_ID | nextReceived;
+  } while (refs.has(id));
+  refs.set(id, 1);
+  return id;
+}
 
 export function extRef(id: u32): void {
   refs.set(id, refs.has(id) ? refs.get(id) + 1 : 1);

@@ -14,12 +14,13 @@ import { Bytes } from "./bytes";
 import { events } from "./events";
 import { pipes, sockets } from "./registry";
 import { Socket, recvDesc, recvBegin } from "./socket";
-import { Pipe } from "./pipe";
+import { Pipe, D_EXT } from "./pipe";
 import { seed } from "./random";
 import { earliest, resetDeadline, noteDeadline, setCallNow } from "./clock";
 import { EBADF, EINVAL } from "./errors";
 import { settleInput, SPLICE_SIZE } from "./external";
 import { rawBytes } from "./alloc";
+import { held, setProcessBudget } from "./budget";
 import * as W from "./wire";
 import { Pair } from "./roles/pair";
 import { Pub } from "./roles/pub";
@@ -33,6 +34,7 @@ import { Router } from "./roles/router";
 import { Push } from "./roles/push";
 import { Pull } from "./roles/pull";
 import * as SP from "./sp/wire";
+import { SP_HEAD_BYTES } from "./sp/pipe";
 import { Pair0 } from "./sp/roles/pair0";
 import { Pair1 } from "./sp/roles/pair1";
 import { Pub0 } from "./sp/roles/pub0";
@@ -132,6 +134,10 @@ export function socket_recv(h: i32, now: f64): i32 {
 
 export function recv_desc_ptr(): usize { return recvDesc.ptr; }
 
+// The host has taken the last received message: free it now (and what it
+// holds against the receive budget) rather than at the next receive.
+export function recv_release(): void { recvBegin(); }
+
 // Bit 0: a message is waiting; bit 1: a send would not block.
 export function socket_poll(h: i32): i32 {
   let s = sockets.get(h);
@@ -193,12 +199,54 @@ export function pipe_start(h: i32, now: f64): i32 {
   return 0;
 }
 
+// Parses n bytes of the input region; returns how many were taken. Fewer
+// than n: the pipe is gathering an external body (pipe_ext_*) and the host
+// feeds its bytes from its own chunk before calling pipe_input on the rest.
 export function pipe_input(h: i32, n: u32, now: f64): i32 {
   let p = pipes.get(h);
   if (!p) return -EBADF;
   setCallNow(now);
-  p.input(input.ptr, n, now);
-  return p.connected ? 0 : -1;
+  return <i32>p.input(input.ptr, n, now);
+}
+
+// A message transport's message of `total` bytes with only its first n in
+// the input region: bytes taken (the body is then gathered by the host), or
+// NEED_WHOLE (-2): call pipe_input with the whole message instead.
+export function pipe_input_message(h: i32, n: u32, total: u32, now: f64): i32 {
+  let p = pipes.get(h);
+  if (!p) return -EBADF;
+  setCallNow(now);
+  return p.inputMessageHead(input.ptr, n, total, now);
+}
+
+// How many leading bytes of a large message pipe_input_message must be given
+// (an SP payload's head is read in linear memory).
+export function input_head_bytes(): u32 { return SP_HEAD_BYTES; }
+
+// The external body being gathered: bytes still wanted (0: none), its id,
+// and the head bytes in linear memory that start it.
+export function pipe_ext_pending(h: i32): f64 {
+  let p = pipes.get(h);
+  return p && p.connected && p.dState == D_EXT ? <f64>p.remaining : 0;
+}
+export function pipe_ext_id(h: i32): u32 {
+  let p = pipes.get(h);
+  return p ? p.extId : 0;
+}
+export function pipe_ext_head_ptr(h: i32): usize {
+  let p = pipes.get(h);
+  return p && p.extHeadLen ? p.extHead() : 0;
+}
+export function pipe_ext_head_len(h: i32): u32 {
+  let p = pipes.get(h);
+  return p ? p.extHeadLen : 0;
+}
+
+// The host gathered k more bytes of the external body.
+export function pipe_ext_advance(h: i32, k: u32, now: f64): void {
+  let p = pipes.get(h);
+  setCallNow(now);
+  if (p) p.extAdvance(k, now);
 }
 
 export function pipe_out_ptr(h: i32): usize {
@@ -289,6 +337,12 @@ export function next_deadline(): f64 { return earliest; }
 
 // Bytes the core holds in raw allocations (buffers, messages, tries).
 export function heap_bytes(): f64 { return <f64>rawBytes(); }
+
+// Bytes of received messages held (budget.ts), in linear memory or the host's.
+export function received_bytes(): f64 { return held; }
+
+// The process receive budget, bytes.
+export function set_receive_budget(bytes: f64): void { setProcessBudget(bytes); }
 
 // ---- events ----
 

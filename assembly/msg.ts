@@ -4,19 +4,36 @@
 // prefixed by its length. The same frame layout is what the host writes into
 // the input region for a send, so encoders read both alike.
 //
-//   0        4         8        12       16
-//   +--------+---------+--------+--------+----------------------------------+
-//   | next   | nframes | used   | cap    | len u32 | bytes | len u32 | ...  |
-//   +--------+---------+--------+--------+----------------------------------+
+//   0        4         8        12       16       20       24
+//   +--------+---------+--------+--------+--------+--------+---------------------------+
+//   | next   | nframes | used   | cap    | ext    | charged| len u32 | bytes | ...      |
+//   +--------+---------+--------+--------+--------+--------+---------------------------+
+//
+// A frame whose body stays in the host (external.ts) takes 8 bytes:
+// [EXTERNAL | len u32][id u32]. `ext` counts such frames, so freeing a
+// message that has none costs nothing extra; `charged` is what the message
+// counts against the receive budgets (budget.ts), given back when it goes.
 import { rawAlloc, rawRealloc, rawFree } from "./alloc";
+import { EXTERNAL, extUnref } from "./external";
+import { uncharge } from "./budget";
 
-export const MSG_HEADER: u32 = 16;
+export const MSG_HEADER: u32 = 24;
 
 @inline export function msgNext(m: usize): usize { return <usize>load<u32>(m); }
 @inline export function msgSetNext(m: usize, n: usize): void { store<u32>(m, <u32>n); }
 @inline export function msgFrames(m: usize): u32 { return load<u32>(m, 4); }
 @inline export function msgUsed(m: usize): u32 { return load<u32>(m, 8); }
 @inline export function msgData(m: usize): usize { return m + MSG_HEADER; }
+@inline export function msgExt(m: usize): u32 { return load<u32>(m, 16); }
+@inline export function msgCharged(m: usize): f64 { return <f64>load<u32>(m, 20); }
+
+// A frame slot at f: its body length, whether it is external, its size in the record.
+@inline export function frameLen(f: usize): u32 { return load<u32>(f) & ~EXTERNAL; }
+@inline export function frameIsExternal(f: usize): bool { return (load<u32>(f) & EXTERNAL) != 0; }
+@inline export function frameSlot(f: usize): usize {
+  let n = load<u32>(f);
+  return (n & EXTERNAL) ? 8 : 4 + <usize>n;
+}
 
 export function msgNew(cap: u32): usize {
   let m = rawAlloc(MSG_HEADER + cap);
@@ -24,6 +41,8 @@ export function msgNew(cap: u32): usize {
   store<u32>(m, 0, 4);
   store<u32>(m, 0, 8);
   store<u32>(m, cap, 12);
+  store<u32>(m, 0, 16);
+  store<u32>(m, 0, 20);
   return m;
 }
 
@@ -40,7 +59,24 @@ export function msgReserve(m: usize, extra: u32): usize {
   return m;
 }
 
-export function msgFree(m: usize): void { rawFree(m); }
+// Records that m counts `n` more bytes against the receive budget.
+@inline export function msgCharge(m: usize, n: u32): void { store<u32>(m, load<u32>(m, 20) + n, 20); }
+@inline export function msgCountExternal(m: usize): void { store<u32>(m, load<u32>(m, 16) + 1, 16); }
+
+export function msgFree(m: usize): void {
+  if (load<u32>(m, 16)) {
+    // Drop the host's bodies this message referenced.
+    let k = msgFrames(m);
+    let f = msgData(m);
+    for (let i: u32 = 0; i < k; i++) {
+      if (frameIsExternal(f)) extUnref(load<u32>(f, 4));
+      f += frameSlot(f);
+    }
+  }
+  let c = load<u32>(m, 20);
+  if (c) uncharge(<f64>c);
+  rawFree(m);
+}
 
 // Appends a whole frame (copying it); returns the (possibly moved) message.
 export function msgAppendFrame(m: usize, src: usize, n: u32): usize {
@@ -54,17 +90,19 @@ export function msgAppendFrame(m: usize, src: usize, n: u32): usize {
   return m;
 }
 
-// FIFO of messages linked through `next`.
+// FIFO of messages linked through `next`; `bytes` is what they are charged.
 export class MsgQueue {
   head: usize = 0;
   tail: usize = 0;
   count: i32 = 0;
+  bytes: f64 = 0;
 
   push(m: usize): void {
     msgSetNext(m, 0);
     if (this.tail) msgSetNext(this.tail, m); else this.head = m;
     this.tail = m;
     this.count++;
+    this.bytes += msgCharged(m);
   }
   pop(): usize {
     let m = this.head;
@@ -72,12 +110,13 @@ export class MsgQueue {
     this.head = msgNext(m);
     if (!this.head) this.tail = 0;
     this.count--;
+    this.bytes -= msgCharged(m);
     return m;
   }
-  // Drops the newest message (conflate keeps only the last one).
+  // Frees every message (conflate keeps only the newest, so it clears first).
   clear(): void {
     let m = this.head;
     while (m) { let n = msgNext(m); msgFree(m); m = n; }
-    this.head = 0; this.tail = 0; this.count = 0;
+    this.head = 0; this.tail = 0; this.count = 0; this.bytes = 0;
   }
 }

@@ -24,9 +24,10 @@ import {
   writeSubscription, CMD_READY, CMD_ERROR, CMD_PING, CMD_PONG, CMD_SUBSCRIBE, CMD_CANCEL,
   ZWS_FLAG_MORE, ZWS_FLAG_COMMAND,
 } from "./command";
-import { MsgQueue, msgNew, msgFree, msgReserve, MSG_HEADER } from "./msg";
+import { MsgQueue, msgNew, msgFree, msgReserve, msgCharge, msgCountExternal, MSG_HEADER } from "./msg";
 import { Trie } from "./trie";
-import { EXTERNAL, addSplice, releaseSplices, moveSplices } from "./external";
+import { EXTERNAL, addSplice, releaseSplices, moveSplices, extNewReceived, RECEIVE_EXTERNAL_MIN } from "./external";
+import { charge, fitsProcess, pipeBudget, PIPE_BUDGET_DEFAULT } from "./budget";
 import { Socket } from "./socket";
 import { noteDeadline } from "./clock";
 
@@ -43,6 +44,12 @@ const D_FLAGS: i32 = 0;
 const D_SIZE1: i32 = 1;
 const D_SIZE8: i32 = 2;
 const D_BODY: i32 = 3;
+// The body of the current frame is the host's to gather (external.ts):
+// parsing stops until the host reports every byte of it (extAdvance).
+export const D_EXT: i32 = 9;
+
+// input_message's answer when the core needs the whole message in the input region.
+export const NEED_WHOLE: i32 = -2;
 
 // The NULL mechanism name as it appears in the greeting: "NULL" + 16 NULs.
 const NULL_MECHANISM = memory.data<u8>([
@@ -99,6 +106,10 @@ export class Pipe {
   msgFramesIn: i32 = 0;
   msgBytesIn: f64 = 0;
   cmd: Bytes = new Bytes();
+  // The received body the host is gathering (D_EXT), and the head bytes of
+  // it already in linear memory (SP keeps a payload's first bytes there).
+  extId: u32 = 0;
+  extHeadLen: u32 = 0;
 
   // Output. `out` is wire bytes for the current connection; `pending` holds
   // messages encoded before the handshake completed.
@@ -202,18 +213,55 @@ export class Pipe {
 
   // ---- input ----
 
-  input(p: usize, n: u32, now: f64): void {
-    if (!this.connected) return;
-    if (this.ws) { this.alive(); this.readZwsMessage(p, n, now); return; }
-    let end = p + n;
-    while (p < end && this.connected) {
+  // Parses what it can of n bytes; returns how many it took. Fewer than n
+  // means a large body follows that the host gathers itself (D_EXT); the
+  // rest of a closed pipe's input counts as taken.
+  input(p: usize, n: u32, now: f64): u32 {
+    if (!this.connected) return n;
+    if (this.ws) { this.alive(); this.readZwsMessage(p, n, now, false); return n; }
+    let start = p, end = p + n;
+    while (p < end && this.connected && this.dState != D_EXT) {
       if (this.state == ST_GREETING) p = this.readGreeting(p, end, now);
       else p = this.readFrames(p, end, now);
     }
+    return this.connected ? <u32>(p - start) : n;
+  }
+
+  // A message transport's message of `total` bytes, of which only the first
+  // n are in the input region: the frame header, and the body is gathered
+  // by the host. NEED_WHOLE if this message must be parsed in linear memory
+  // (a command, the routing id, a frame the role reads).
+  inputMessageHead(p: usize, n: u32, total: u32, now: f64): i32 {
+    if (!this.connected || !this.ws || n == 0 || this.state != ST_ACTIVE) return NEED_WHOLE;
+    let f = load<u8>(p);
+    if ((f & ZWS_FLAG_COMMAND) != 0 || total - 1 < RECEIVE_EXTERNAL_MIN || !this.sock.receivesExternal(this.msgFramesIn)) return NEED_WHOLE;
+    this.alive();
+    this.readZwsMessage(p, total, now, true);
+    return this.connected ? 1 : <i32>total;
+  }
+
+  // The host gathered k more bytes of the external body.
+  extAdvance(k: u32, now: f64): void {
+    if (!this.connected || this.dState != D_EXT) return;
+    this.alive();
+    let take = <u64>min<u64>(<u64>k, this.remaining);
+    this.remaining -= take;
+    if (this.remaining == 0) this.extDone(now);
+  }
+
+  // Where the extHeadLen bytes the host puts in front of what it gathers are.
+  extHead(): usize { return 0; }
+
+  // Every byte of the external body is with the host.
+  protected extDone(now: f64): void {
+    this.extId = 0;
+    this.extHeadLen = 0;
+    this.endFrame(now);
   }
 
   // One WebSocket message: one ZMTP frame as [flags][body] (wire.md A14).
-  private readZwsMessage(p: usize, n: u32, now: f64): void {
+  // With `external`, only the flags byte is here and the body is the host's.
+  private readZwsMessage(p: usize, n: u32, now: f64, external: bool): void {
     if (n == 0) { this.fail(R.R_MALFORMED_FRAME, now); return; }
     let f = load<u8>(p);
     if ((f & ~(ZWS_FLAG_MORE | ZWS_FLAG_COMMAND)) != 0 || (f & ZWS_FLAG_COMMAND) != 0 && (f & ZWS_FLAG_MORE) != 0) {
@@ -239,8 +287,8 @@ export class Pipe {
       return;
     }
     this.flags = (f & ZWS_FLAG_MORE) ? FLAG_MORE : 0;
-    if (!this.beginFrame(<u64>size, now)) return;
-    if (size > 0) this.readBody(body, body + size, now);
+    if (!this.beginFrame(<u64>size, now, external)) return;
+    if (size > 0 && !external) this.readBody(body, body + size, now);
   }
 
   private readGreeting(p: usize, end: usize, now: f64): usize {
@@ -288,7 +336,7 @@ export class Pipe {
         if (f & FLAG_LONG) { this.dState = D_SIZE8; this.sizeBytes.len = 0; }
         else this.dState = D_SIZE1;
       } else if (st == D_SIZE1) {
-        if (!this.beginFrame(<u64>load<u8>(p++), now)) return end;
+        if (!this.beginFrame(<u64>load<u8>(p++), now, true)) return end;
       } else if (st == D_SIZE8) {
         let sb = this.sizeBytes;
         let take = min<usize>(<usize>(8 - sb.len), end - p);
@@ -298,17 +346,40 @@ export class Pipe {
           let size = loadU64BE(sb.ptr);
           // Sizes ≥ 2^63 are illegal; compare as u64 before any arithmetic.
           if (size >= 0x8000000000000000) { this.fail(R.R_MALFORMED_FRAME, now); return end; }
-          if (!this.beginFrame(size, now)) return end;
+          if (!this.beginFrame(size, now, true)) return end;
+          if (this.dState == D_EXT) return p;
         }
-      } else {
+      } else if (st == D_BODY) {
         p = this.readBody(p, end, now);
+      } else {
+        return p;
       }
     }
     return p;
   }
 
-  // A frame header is complete. Returns false if the pipe was closed.
-  protected beginFrame(size: u64, now: f64): bool {
+  // Whether a message of `total` bytes so far may be held: maxMessageSize
+  // (-1: none) and the receive budgets (budget.ts), checked before anything
+  // is allocated for it. Closes the pipe and returns false if not.
+  protected admit(total: f64, now: f64): bool {
+    let limit = this.sock.opts.maxmsgsize;
+    if (limit >= 0 && total > limit) { this.fail(R.R_MESSAGE_TOO_LARGE, now); return false; }
+    if (limit < 0 && total > PIPE_BUDGET_DEFAULT) { this.fail(R.R_MEMORY_BUDGET, now); return false; }
+    return true;
+  }
+
+  // Counts `size` more bytes of the message being assembled against the
+  // process budget; false (and closed) if they do not fit.
+  protected chargeFrame(m: usize, size: u64, now: f64): bool {
+    if (!fitsProcess(<f64>size)) { this.fail(R.R_MEMORY_BUDGET, now); return false; }
+    charge(<f64>size);
+    msgCharge(m, <u32>size);
+    return true;
+  }
+
+  // A frame header is complete. Returns false if the pipe was closed. With
+  // `mayExternal`, a large body is left to the host to gather (D_EXT).
+  protected beginFrame(size: u64, now: f64, mayExternal: bool = false): bool {
     this.remaining = size;
     this.dState = D_BODY;
     if (this.flags & FLAG_COMMAND) {
@@ -318,21 +389,36 @@ export class Pipe {
     } else {
       let o = this.sock.opts;
       let total = this.msgBytesIn + <f64>size;
-      if ((o.maxmsgsize >= 0 && total > o.maxmsgsize) || size > 0xffffffff - MSG_HEADER - 64) {
-        this.fail(R.R_MESSAGE_TOO_LARGE, now); return false;
-      }
+      // A record holds at most 4 GiB, an external body 2 GiB: larger cannot
+      // be received at all, whatever the budgets.
+      if (size >= <u64>EXTERNAL || total > <f64>(0xffffffff - MSG_HEADER - 64)) { this.fail(R.R_MESSAGE_TOO_LARGE, now); return false; }
+      if (!this.admit(total, now)) return false;
       if (this.msgFramesIn + 1 > o.maxFrames) { this.fail(R.R_MESSAGE_TOO_LARGE, now); return false; }
+      let external = mayExternal && size >= <u64>RECEIVE_EXTERNAL_MIN && this.sock.receivesExternal(this.msgFramesIn);
       this.msgBytesIn = total;
       this.msgFramesIn++;
-      let first = <u32>min<u64>(size, <u64>FRAME_FIRST_CHUNK);
+      let first = external ? 4 : <u32>min<u64>(size, <u64>FRAME_FIRST_CHUNK);
       let m = this.msg;
       if (!m) { m = msgNew(4 + first); this.writeAt = 0; }
       else m = msgReserve(m, 4 + first);
+      this.msg = m;
+      if (!this.chargeFrame(m, size, now)) return false;
       // Frame length prefix; `used` advances when the frame completes.
       let used = load<u32>(m, 8);
-      store<u32>(m + MSG_HEADER + used, <u32>size);
+      let at = m + MSG_HEADER + used;
+      if (external) {
+        let id = extNewReceived();
+        store<u32>(at, EXTERNAL | <u32>size);
+        store<u32>(at, id, 4);
+        msgCountExternal(m);
+        this.writeAt = used + 8;
+        this.extId = id;
+        this.extHeadLen = 0;
+        this.dState = D_EXT;
+        return true;
+      }
+      store<u32>(at, <u32>size);
       this.writeAt = used + 4;
-      this.msg = m;
     }
     if (size == 0) this.endFrame(now);
     return this.connected;
@@ -575,7 +661,8 @@ export class Pipe {
     if (s.opts.conflate) this.inq.clear();
     this.inq.push(m);
     let hwm = s.opts.rcvhwm;
-    if (hwm > 0 && this.inq.count >= hwm && !this.paused && this.connected) {
+    let full = (hwm > 0 && this.inq.count >= hwm) || this.inq.bytes >= pipeBudget(s.opts.maxmsgsize);
+    if (full && !this.paused && this.connected) {
       this.paused = true;
       emit(EV_PIPE_PAUSE, this.handle, 0, 0);
     }
@@ -586,7 +673,7 @@ export class Pipe {
     if (this.paused) {
       let hwm = this.sock.opts.rcvhwm;
       let lwm = hwm > 1 ? hwm >> 1 : 0;
-      if (this.inq.count <= lwm) {
+      if ((hwm <= 0 || this.inq.count <= lwm) && this.inq.bytes <= pipeBudget(this.sock.opts.maxmsgsize) / 2) {
         this.paused = false;
         if (this.connected) emit(EV_PIPE_RESUME, this.handle, 0, 0);
       }
@@ -647,6 +734,9 @@ export class Pipe {
     if (this.msg) { msgFree(this.msg); this.msg = 0; }
     this.msgFramesIn = 0;
     this.msgBytesIn = 0;
+    this.extId = 0;
+    this.extHeadLen = 0;
+    this.dState = D_FLAGS;
     this.cmd.clear();
     this.paused = false;
     let wasActive = this.active;

@@ -7,11 +7,15 @@ import { Options, OPT_ROUTING_ID, OPT_SUBSCRIBE, OPT_UNSUBSCRIBE, OPT_RAW } from
 import { Pipe } from "./pipe";
 import { emit, EV_READABLE, EV_WRITABLE, EV_PIPE_RELEASED } from "./events";
 import { ENOTSUP, EINVAL, EAGAIN } from "./errors";
-import { msgFree, msgFrames, msgData } from "./msg";
+import { msgFree, msgFrames, msgData, frameIsExternal, frameLen, frameSlot } from "./msg";
+import { EXTERNAL } from "./external";
 import { pipes } from "./registry";
 import { FairQueue } from "./fq";
 
-// Descriptors of the last received message: count, then (ptr, len) pairs.
+// Descriptors of the last received message, one per frame:
+//   [ptr u32][len u32][offset u32]           a frame in linear memory
+//   [id u32][EXTERNAL | len u32][offset u32] bytes [offset, offset+len) of
+//                                            the host's body `id` (external.ts)
 // Pointers stay valid until the next call into the core.
 export const recvDesc = new Bytes();
 let lastDelivered: usize = 0;
@@ -25,7 +29,10 @@ export function recvBegin(): void {
   if (p) { spent = null; p.maybeRelease(); }
   recvDesc.len = 0;
 }
-export function recvFrame(ptr: usize, n: u32): void { recvDesc.push32(<u32>ptr); recvDesc.push32(n); }
+export function recvFrame(ptr: usize, n: u32): void { recvDesc.push32(<u32>ptr); recvDesc.push32(n); recvDesc.push32(0); }
+export function recvExternal(id: u32, n: u32, offset: u32): void {
+  recvDesc.push32(id); recvDesc.push32(EXTERNAL | n); recvDesc.push32(offset);
+}
 // The described frames point into m: free it on the next call, not before.
 export function recvHold(m: usize): void { lastDelivered = m; }
 
@@ -35,9 +42,12 @@ export function recvMessage(m: usize, from: u32): i32 {
   let p = msgData(m);
   let count: i32 = 0;
   for (let i: u32 = 0; i < k; i++) {
-    let n = load<u32>(p);
-    if (i >= from) { recvFrame(p + 4, n); count++; }
-    p += 4 + n;
+    if (i >= from) {
+      if (frameIsExternal(p)) recvExternal(load<u32>(p, 4), frameLen(p), 0);
+      else recvFrame(p + 4, load<u32>(p));
+      count++;
+    }
+    p += frameSlot(p);
   }
   lastDelivered = m;
   return count;
@@ -86,6 +96,9 @@ export class Socket {
   // The socket is closing: give back every raw allocation the role holds
   // (buffers, tries, held messages). Overrides free their own, then call super.
   dispose(): void { this.routingId.free(); }
+  // Whether frame i of a received message may stay in the host's memory
+  // (large bodies, external.ts); roles that read a frame's bytes say no.
+  receivesExternal(i: u32): bool { return true; }
   // The pipe kind this socket speaks through.
   makePipe(outbound: bool, ipc: bool): Pipe { return new Pipe(this, outbound); }
   // A message is waiting for recv().

@@ -37,6 +37,7 @@ export const enum Reason {
   SpProtocolMismatch = 20,
   SpMalformed = 21,
   SpUnexpected = 22,
+  MemoryBudget = 23,
 }
 
 /** Close reasons as error codes (ERR_ZMTP_* follow zeromq.js's protocol error names). */
@@ -63,9 +64,11 @@ export const reasonCodes: Record<number, string> = {
   20: "ERR_SP_PROTOCOL_MISMATCH",
   21: "ERR_SP_MALFORMED",
   22: "ERR_SP_UNEXPECTED",
+  23: "ERR_WASMQ_MEMORY_BUDGET",
 };
 
 /** Reasons that are the peer breaking the protocol (handshake:error:protocol). */
 export function isProtocolError(r: number): boolean {
-  return r >= Reason.BadGreeting && r !== Reason.HeartbeatTimeout && r !== Reason.ClosedBySocket && r !== Reason.MessageTooLarge;
+  return r >= Reason.BadGreeting && r !== Reason.HeartbeatTimeout && r !== Reason.ClosedBySocket &&
+    r !== Reason.MessageTooLarge && r !== Reason.MemoryBudget;
 }

@@ -23,6 +23,13 @@ export const enum Ev {
 
 /** Frames at least this large stay in JS memory and are spliced into the output. */
 export const EXTERNAL_MIN = 32 * 1024;
+// Bytes a send may copy into linear memory (the frames a role reads, such as
+// a PUB's topic frame or an SP REQ's request, which it keeps to resend).
+// Larger sends fail with EMSGSIZE rather than grow the shared Wasm memory.
+const INPUT_MAX = 256 * 1024 * 1024;
+const EMSGSIZE = 90;
+// Bytes of a received chunk copied into the input region per core call.
+const INPUT_CHUNK = 64 * 1024;
 const EXTERNAL = 0x80000000;
 
 interface Exports {
@@ -38,10 +45,20 @@ interface Exports {
   socket_poll(h: number): number;
   socket_queued(h: number): number;
   recv_desc_ptr(): number;
+  recv_release(): void;
   pipe_open(sh: number, flags: number): number;
   pipe_start(h: number, now: number): number;
   pipe_set_mode(h: number, flags: number): number;
   pipe_input(h: number, n: number, now: number): number;
+  pipe_input_message(h: number, n: number, total: number, now: number): number;
+  pipe_ext_pending(h: number): number;
+  pipe_ext_id(h: number): number;
+  pipe_ext_head_ptr(h: number): number;
+  pipe_ext_head_len(h: number): number;
+  pipe_ext_advance(h: number, k: number, now: number): void;
+  input_head_bytes(): number;
+  received_bytes(): number;
+  set_receive_budget(bytes: number): void;
   pipe_out_ptr(h: number): number;
   pipe_out_len(h: number): number;
   pipe_out_consumed(h: number): void;
@@ -89,6 +106,10 @@ const textEncoder = new TextEncoder();
 const alloc: (n: number) => Buffer =
   typeof Buffer !== "undefined" ? (n) => Buffer.allocUnsafe(n) : (n) => new Uint8Array(n) as Buffer;
 
+/** A frame over existing memory: a Buffer in Node, a Uint8Array in browsers. */
+const viewOf: (b: ArrayBufferLike, offset: number, n: number) => Buffer =
+  typeof Buffer !== "undefined" ? (b, o, n) => Buffer.from(b, o, n) : (b, o, n) => new Uint8Array(b, o, n) as Buffer;
+
 function decodeBase64(s: string): Uint8Array {
   if (typeof Buffer !== "undefined") return Buffer.from(s, "base64");
   const bin = atob(s);
@@ -117,9 +138,14 @@ export class Core {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private timerAt = Infinity;
   private draining = false;
-  // Bodies of external frames by id, until the core says no pipe needs them.
+  // Bodies of external frames by id, until the core says no pipe needs them:
+  // ids below 2^30 are sends' (made here), the others received bodies (made
+  // by the core, gathered here from the transport's chunks).
   private external = new Map<number, Uint8Array>();
   private nextExternal = 1;
+  // Received bodies being gathered, by pipe.
+  private gathers = new Map<number, Gather>();
+  private headBytes: number;
 
   private now: () => number;
   private manualTimers: boolean;
@@ -140,6 +166,7 @@ export class Core {
     this.u32 = new Uint32Array(this.x.memory.buffer);
     this.i32 = new Int32Array(this.x.memory.buffer);
     this.x.init(seed >>> 0);
+    this.headBytes = this.x.input_head_bytes();
   }
 
   // Views are re-derived whenever the memory has grown (growth detaches them).
@@ -154,6 +181,12 @@ export class Core {
   }
 
   get memoryBytes(): number { return this.x.memory.buffer.byteLength; }
+
+  /** Bytes of received messages this core holds (assembling, queued or being read), in linear memory or here. */
+  get receivedBytes(): number { return this.x.received_bytes(); }
+
+  /** What all of this core's pipes together may hold of received messages, bytes (default 1 GiB). */
+  setReceiveBudget(bytes: number): void { this.x.set_receive_budget(bytes); }
 
   /** Bytes the core holds in raw allocations (buffers, messages, tries), not counting garbage-collected objects. */
   get heapBytes(): number { return this.x.heap_bytes(); }
@@ -196,7 +229,7 @@ export class Core {
    * before it are copied into linear memory for roles that read them.
    */
   send(h: number, frames: Frame[], externalFrom = 1): number {
-    this.writeInput(frames, true, externalFrom);
+    if (!this.writeInput(frames, true, externalFrom)) return -EMSGSIZE;
     const rc = this.x.socket_send(h, frames.length, this.now());
     this.drain();
     return rc;
@@ -213,21 +246,32 @@ export class Core {
     for (let i = 0; i < n; i++) {
       const ptr = u32[d++];
       const len = u32[d++];
+      const offset = u32[d++];
+      if (len & EXTERNAL) {
+        // A received body that never entered linear memory: a view of it.
+        const body = this.external.get(ptr)!;
+        const n = (len & ~EXTERNAL) >>> 0;
+        frames[i] = (offset === 0 && n === body.length ? body : body.subarray(offset, offset + n)) as Buffer;
+        continue;
+      }
       const f = alloc(len);
       f.set(u8.subarray(ptr, ptr + len));
       frames[i] = f;
     }
+    this.x.recv_release();
     this.drain();
     return frames;
   }
 
   // Writes frames into the input region; with `prefixed`, as [len u32][bytes]...
-  private writeInput(frames: Frame[], prefixed = false, externalFrom = Infinity): void {
+  // False, writing nothing, if the frames to copy exceed INPUT_MAX.
+  private writeInput(frames: Frame[], prefixed = false, externalFrom = Infinity): boolean {
     let total = 0;
     for (let i = 0; i < frames.length; i++) {
       const f = frames[i];
       total += prefixed && this.isExternal(f, i, externalFrom) ? 8 : frameLength(f) + (prefixed ? 4 : 0);
     }
+    if (total > INPUT_MAX) return false;
     const base = this.x.input_reserve(total);
     const u8 = this.views();
     let at = base;
@@ -254,6 +298,7 @@ export class Core {
         at += f.length;
       }
     }
+    return true;
   }
 
   private isExternal(f: Frame, i: number, externalFrom: number): f is Uint8Array {
@@ -284,11 +329,81 @@ export class Core {
     this.drain();
   }
 
+  /**
+   * Bytes from a stream transport. The core parses what is in linear memory;
+   * a large frame's body is gathered here, straight from the chunk, and
+   * never copied into it (external.ts in the core).
+   */
   input(h: number, chunk: Uint8Array): void {
-    const base = this.x.input_reserve(chunk.length);
-    this.views().set(chunk, base);
-    this.x.pipe_input(h, chunk.length, this.now());
+    this.feed(h, chunk, 0);
     this.drain();
+  }
+
+  /** One whole message from a message transport (WebSocket). */
+  inputMessage(h: number, message: Uint8Array): void {
+    const n = message.length;
+    if (n > this.headBytes) {
+      // Only the head goes into linear memory; the core says whether the
+      // rest may be gathered here.
+      const base = this.x.input_reserve(this.headBytes);
+      this.views().set(message.subarray(0, this.headBytes), base);
+      const took = this.x.pipe_input_message(h, this.headBytes, n, this.now());
+      if (took >= 0) {
+        this.startGather(h, message, took);
+        this.feed(h, message, took);
+        this.drain();
+        return;
+      }
+    }
+    const base = this.x.input_reserve(n);
+    this.views().set(message, base);
+    this.x.pipe_input(h, n, this.now());
+    this.drain();
+  }
+
+  private feed(h: number, chunk: Uint8Array, off: number): void {
+    const n = chunk.length;
+    while (off < n) {
+      const g = this.gathers.get(h);
+      if (g) {
+        const take = Math.min(g.remaining, n - off);
+        g.add(chunk.subarray(off, off + take));
+        off += take;
+        if (g.remaining === 0) { this.gathers.delete(h); this.external.set(g.id, g.finish()); }
+        this.x.pipe_ext_advance(h, take, this.now());
+        continue;
+      }
+      // At most INPUT_CHUNK at a time: the input region stays that small
+      // whatever size of chunk a transport hands over.
+      const len = Math.min(n - off, INPUT_CHUNK);
+      const base = this.x.input_reserve(len);
+      this.views().set(off === 0 && len === n ? chunk : chunk.subarray(off, off + len), base);
+      const took = this.x.pipe_input(h, len, this.now());
+      if (took < 0) return;
+      off += took;
+      if (!this.startGather(h, chunk, off) && took < len) return;
+    }
+    // A frame header at the very end of the chunk: its body starts in the next one.
+    if (!this.gathers.has(h)) this.startGather(h, chunk, off);
+  }
+
+  // If the pipe now wants an external body, starts gathering it; `off` is
+  // where the body starts in `chunk` (the head the core kept, if any, lies
+  // just before it when the same chunk brought it).
+  private startGather(h: number, chunk: Uint8Array, off: number): boolean {
+    const need = this.x.pipe_ext_pending(h);
+    if (need <= 0) return false;
+    const g = new Gather(this.x.pipe_ext_id(h), need);
+    const headLen = this.x.pipe_ext_head_len(h);
+    if (headLen > 0) {
+      if (off >= headLen) g.add(chunk.subarray(off - headLen, off), false);
+      else {
+        const ptr = this.x.pipe_ext_head_ptr(h);
+        g.add(copyOut(this.views(), ptr, headLen), false);
+      }
+    }
+    this.gathers.set(h, g);
+    return true;
   }
 
   /**
@@ -407,7 +522,7 @@ export class Core {
   }
 
   private dispatch(kind: number, h: number, a: number): void {
-    if (kind === Ev.ExtFree) { this.external.delete(h); return; }
+    if (kind === Ev.ExtFree) { this.external.delete(h >>> 0); return; }
     if (kind === Ev.Readable || kind === Ev.Writable) {
       const s = this.sockets.get(h);
       if (!s) return;
@@ -419,11 +534,11 @@ export class Core {
     switch (kind) {
       case Ev.PipeOutput: p.onOutput(a === 1); break;
       case Ev.Handshake: p.onHandshake(a); break;
-      case Ev.PipeClose: p.onClose(a); break;
+      case Ev.PipeClose: this.gathers.delete(h); p.onClose(a); break;
       case Ev.PipePause: p.onPause(); break;
       case Ev.PipeResume: p.onResume(); break;
       case Ev.PipeConnect: p.onConnect(); break;
-      case Ev.PipeReleased: this.pipes.delete(h); p.onReleased(); break;
+      case Ev.PipeReleased: this.pipes.delete(h); this.gathers.delete(h); p.onReleased(); break;
     }
   }
 
@@ -456,6 +571,35 @@ export class Core {
   }
 
   get nextDeadline(): number { return this.x.next_deadline(); }
+}
+
+// A received body arriving in pieces (views of the transport's chunks): one
+// piece is handed out as it is; several are joined once, outside linear memory.
+class Gather {
+  private pieces: Uint8Array[] = [];
+  private size = 0;
+  constructor(readonly id: number, public remaining: number) {}
+  /** counted: false for the head bytes the core already counted as taken. */
+  add(piece: Uint8Array, counted = true): void {
+    const p = this.pieces;
+    const last = p.length ? p[p.length - 1] : null;
+    // Consecutive bytes of one chunk (a head and the body after it) stay one view.
+    if (last && last.buffer === piece.buffer && last.byteOffset + last.length === piece.byteOffset) {
+      p[p.length - 1] = viewOf(last.buffer, last.byteOffset, last.length + piece.length);
+    } else {
+      p.push(piece);
+    }
+    this.size += piece.length;
+    if (counted) this.remaining -= piece.length;
+  }
+  finish(): Uint8Array {
+    const p = this.pieces;
+    if (p.length === 1) return viewOf(p[0].buffer, p[0].byteOffset, p[0].length);
+    const out = alloc(this.size);
+    let at = 0;
+    for (let i = 0; i < p.length; i++) { out.set(p[i], at); at += p[i].length; }
+    return out;
+  }
 }
 
 function copyOut(u8: Uint8Array, ptr: number, len: number): Buffer {

@@ -75,7 +75,7 @@ export class PipeHost implements PipeSink {
     this.closeReason = 0;
     conn.ondata = (b) => {
       try {
-        core().input(this.h, b);
+        if (this.messageMode) core().inputMessage(this.h, b); else core().input(this.h, b);
       } catch (err) {
         // The core refused to go on (it ran out of memory, say): this
         // connection ends with a reason rather than taking the process down.

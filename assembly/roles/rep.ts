@@ -5,7 +5,7 @@
 import { Socket, recvBegin, recvMessage } from "../socket";
 import { Pipe } from "../pipe";
 import { Bytes } from "../bytes";
-import { msgFree, msgFrames, msgData } from "../msg";
+import { msgFree, msgFrames, msgData, frameIsExternal, frameSlot } from "../msg";
 import { REP } from "../wire";
 import { EFSM } from "../errors";
 
@@ -30,12 +30,16 @@ export class Rep extends Socket {
       let f = msgData(m);
       let split: u32 = 0;
       let found = false;
+      let external = false;
       for (let i: u32 = 0; i < k; i++) {
         let n = load<u32>(f);
-        f += 4 + n;
+        if (frameIsExternal(f)) external = true;
+        f += frameSlot(f);
         if (n == 0) { split = i + 1; found = true; break; }
       }
-      if (!found) { msgFree(m); continue; }
+      // No delimiter, or a 32 KiB+ frame in the envelope (no routing id is
+      // that long, and the envelope is kept to prefix the reply): dropped.
+      if (!found || external) { msgFree(m); continue; }
       this.envelope.len = 0;
       this.envelope.append(msgData(m), <u32>(f - msgData(m)));
       this.envelopeFrames = split;

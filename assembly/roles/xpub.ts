@@ -34,6 +34,8 @@ export class XPub extends Socket {
   xattach(p: Pipe): void {
     if (!p.subs) p.subs = new Trie();
   }
+  // The first frame may be a 3.0 (un)subscription.
+  receivesExternal(i: u32): bool { return i > 0; }
   dispose(): void {
     this.all.free();
     this.upstream.clear();

@@ -18,6 +18,8 @@ export class XSub extends Socket {
   constructor(type: i32 = XSUB) { super(type); }
 
   canSend(): bool { return true; }
+  // The first frame is matched against the subscriptions.
+  receivesExternal(i: u32): bool { return i > 0; }
   dispose(): void { this.subs.free(); super.dispose(); }
 
   pipeActivated(p: Pipe): void {

@@ -2,11 +2,12 @@
 // peer-protocol check, then messages framed as [size u64][payload] (TCP,
 // inproc) or [0x01][size u64][payload] (IPC). There is no multipart, no
 // heartbeat and no other control traffic on this wire.
-import { Pipe, ST_GREETING } from "../pipe";
+import { Pipe, ST_GREETING, D_EXT, NEED_WHOLE } from "../pipe";
 import { SpSocket } from "./socket";
 import { loadU64BE, loadU16BE } from "../bytes";
-import { msgNew, msgReserve, MSG_HEADER } from "../msg";
-import { EXTERNAL, addSplice } from "../external";
+import { msgNew, msgReserve, msgCountExternal, MSG_HEADER } from "../msg";
+import { EXTERNAL, addSplice, extNewReceived, RECEIVE_EXTERNAL_MIN } from "../external";
+import { PIPE_BUDGET_DEFAULT } from "../budget";
 import * as R from "../errors";
 import {
   SP_HEADER_SIZE, SP_HEADER_BYTE0, SP_HEADER_S, SP_HEADER_P, SP_HEADER_VERSION, SP_HEADER_OFF_PROTO,
@@ -19,6 +20,11 @@ const D_SIZE: i32 = 11;
 const D_BODY: i32 = 12;
 
 const BODY_FIRST_CHUNK: u32 = 65536;
+// A large payload's first bytes stay in linear memory for the roles to read
+// its protocol header: a backtrace of up to 256 words (maxTtl 255, plus the
+// word that shows it is over), a request or survey id, a hop count, a
+// subscription prefix. The whole payload is gathered by the host.
+export const SP_HEAD_BYTES: u32 = 1024;
 
 // The header byte expected at each offset (0xFFFF: the peer's protocol id).
 function headerByteOk(i: u32, b: u8): bool {
@@ -34,6 +40,8 @@ let nextRawId: u32 = 0;
 
 export class SpPipe extends Pipe {
   ipc: bool;
+  // The size of the payload being received when it goes to the host (0: linear).
+  extPayload: u32 = 0;
   // This pipe's id in raw headers (REP/RESPONDENT hop word, BUS origin): 31 bits.
   rawId: u32;
   spSock: SpSocket;
@@ -72,20 +80,30 @@ export class SpPipe extends Pipe {
     this.signalOutput();
   }
 
-  input(p: usize, n: u32, now: f64): void {
-    if (!this.connected) return;
-    if (this.ws) { this.readWsMessage(p, n, now); return; }
-    let end = p + n;
-    while (p < end && this.connected) {
+  input(p: usize, n: u32, now: f64): u32 {
+    if (!this.connected) return n;
+    if (this.ws) { this.readWsMessage(p, n, now); return n; }
+    let start = p, end = p + n;
+    while (p < end && this.connected && this.dState != D_EXT) {
       if (this.state == ST_GREETING) p = this.readHeader(p, end, now);
       else p = this.readMessages(p, end, now);
     }
+    return this.connected ? <u32>(p - start) : n;
   }
 
   // One WebSocket message is one SP message (header + body).
   private readWsMessage(p: usize, n: u32, now: f64): void {
-    if (!this.beginMessage(<u64>n, now)) return;
+    if (!this.beginMessage(<u64>n, now, false)) return;
     if (n > 0) this.readSpBody(p, p + n, now);
+  }
+
+  // A large WebSocket message of which the first n bytes are here: its head
+  // is read, the rest gathered by the host.
+  inputMessageHead(p: usize, n: u32, total: u32, now: f64): i32 {
+    if (!this.connected || !this.ws || total < RECEIVE_EXTERNAL_MIN || n < SP_HEAD_BYTES) return NEED_WHOLE;
+    if (!this.beginMessage(<u64>total, now, true)) return <i32>total;
+    this.readSpBody(p, p + SP_HEAD_BYTES, now);
+    return <i32>SP_HEAD_BYTES;
   }
 
   // Checks each header byte as it arrives (a slow drip fails as early as it can).
@@ -118,28 +136,34 @@ export class SpPipe extends Pipe {
         let take = min<usize>(<usize>(SP_SIZE_LEN - sb.len), end - p);
         sb.append(p, <u32>take);
         p += take;
-        if (sb.len == SP_SIZE_LEN && !this.beginMessage(loadU64BE(sb.ptr), now)) return end;
-      } else {
+        if (sb.len == SP_SIZE_LEN && !this.beginMessage(loadU64BE(sb.ptr), now, true)) return end;
+      } else if (st == D_BODY) {
         p = this.readSpBody(p, end, now);
+      } else {
+        return p;
       }
     }
     return p;
   }
 
-  // The size is known: check it before allocating anything for it.
-  private beginMessage(size: u64, now: f64): bool {
-    // 0 or less: no limit (nng's NNG_OPT_RECVMAXSZ 0).
+  // The size is known: check it before allocating anything for it. With
+  // `mayExternal`, a large payload's head is read here and the rest left to
+  // the host (D_EXT once the head is in).
+  private beginMessage(size: u64, now: f64, mayExternal: bool): bool {
+    // 0 or less: no limit (nng's NNG_OPT_RECVMAXSZ 0) but the budgets'.
     let limit = this.sock.opts.maxmsgsize;
-    if ((limit > 0 && <f64>size > limit) || size > <u64>(0xffffffff - MSG_HEADER - 64)) {
-      this.fail(R.R_MESSAGE_TOO_LARGE, now);
-      return false;
-    }
-    this.remaining = size;
-    this.dState = D_BODY;
-    let m = msgNew(4 + <u32>min<u64>(size, <u64>BODY_FIRST_CHUNK));
-    store<u32>(m + MSG_HEADER, <u32>size);
-    this.writeAt = 4;
+    if ((limit > 0 && <f64>size > limit) || size >= <u64>EXTERNAL) { this.fail(R.R_MESSAGE_TOO_LARGE, now); return false; }
+    if (limit <= 0 && <f64>size > PIPE_BUDGET_DEFAULT) { this.fail(R.R_MEMORY_BUDGET, now); return false; }
+    let external = mayExternal && size >= <u64>RECEIVE_EXTERNAL_MIN;
+    let linear = external ? SP_HEAD_BYTES : <u32>size;
+    let m = msgNew(4 + <u32>min<u32>(linear, BODY_FIRST_CHUNK) + (external ? 8 : 0));
     this.msg = m;
+    if (!this.chargeFrame(m, size, now)) return false;
+    this.remaining = <u64>linear;
+    this.extPayload = external ? <u32>size : 0;
+    this.dState = D_BODY;
+    store<u32>(m + MSG_HEADER, linear);
+    this.writeAt = 4;
     if (size == 0) this.finishInbound();
     return this.connected;
   }
@@ -155,14 +179,45 @@ export class SpPipe extends Pipe {
     this.writeAt += take;
     this.remaining -= take;
     p += take;
-    if (this.remaining == 0) this.finishInbound();
+    if (this.remaining == 0) {
+      if (this.extPayload) this.beginExternal();
+      else this.finishInbound();
+    }
     return p;
+  }
+
+  // The head is in: the whole payload becomes the host's body `id`, frame 1.
+  private beginExternal(): void {
+    let size = this.extPayload;
+    let m = msgReserve(this.msg, 8);
+    this.msg = m;
+    let at = m + MSG_HEADER + this.writeAt;
+    let id = extNewReceived();
+    store<u32>(at, EXTERNAL | size);
+    store<u32>(at, id, 4);
+    msgCountExternal(m);
+    this.writeAt += 8;
+    this.extId = id;
+    this.extHeadLen = SP_HEAD_BYTES;
+    this.remaining = <u64>(size - SP_HEAD_BYTES);
+    this.dState = D_EXT;
+  }
+
+  // Where the head the host puts in front of the gathered bytes is.
+  extHead(): usize { return this.msg + MSG_HEADER + 4; }
+
+  protected extDone(now: f64): void {
+    this.extId = 0;
+    this.extHeadLen = 0;
+    this.finishInbound();
   }
 
   private finishInbound(): void {
     let m = this.msg;
+    let external = this.extPayload != 0;
+    this.extPayload = 0;
     store<u32>(m, this.writeAt, 8);
-    store<u32>(m, 1, 4);
+    store<u32>(m, external ? 2 : 1, 4);
     this.msg = 0;
     this.dState = this.ipc ? D_TYPE : D_SIZE;
     this.sizeBytes.len = 0;

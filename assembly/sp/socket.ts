@@ -1,9 +1,9 @@
 // The SP socket base: protocol ids, SP defaults, and helpers to read a
 // received payload and describe body (and raw header) slices of it.
-import { Socket, recvFrame, recvHold } from "../socket";
+import { Socket, recvFrame, recvHold, recvExternal } from "../socket";
 import { Pipe } from "../pipe";
 import { SpPipe } from "./pipe";
-import { msgData } from "../msg";
+import { msgData, msgFrames, frameLen } from "../msg";
 import { nextU32 } from "../random";
 import {
   SP_DEFAULT_MAX_MSG_SIZE, SP_NEGOTIATION_TIMEOUT, SP_DEFAULT_MAX_TTL, SP_DEFAULT_RESEND_IVL, SP_DEFAULT_SURVEY_TIME,
@@ -45,9 +45,22 @@ export class SpSocket extends Socket {
 @inline export function payload(m: usize): usize { return msgData(m) + 4; }
 @inline export function payloadLen(m: usize): u32 { return load<u32>(msgData(m)); }
 
+// A large payload (SpPipe) is two frames: its first SP_HEAD_BYTES in linear
+// memory, where protocol headers are read, and the whole payload in the
+// host's memory (external.ts). Describes the payload from `offset` as one
+// frame, wherever it is.
+export function recvPayload(m: usize, offset: u32): void {
+  if (msgFrames(m) == 2) {
+    let slot = payload(m) + payloadLen(m);
+    recvExternal(load<u32>(slot, 4), frameLen(slot) - offset, offset);
+  } else {
+    recvFrame(payload(m) + offset, payloadLen(m) - offset);
+  }
+}
+
 // Describes the body of m from `offset` (cooked receive); returns 1 frame.
 export function recvBody(m: usize, offset: u32): i32 {
-  recvFrame(payload(m) + offset, payloadLen(m) - offset);
+  recvPayload(m, offset);
   recvHold(m);
   return 1;
 }
@@ -55,7 +68,7 @@ export function recvBody(m: usize, offset: u32): i32 {
 // Describes [header, body] with the header the first `hlen` bytes (raw receive).
 export function recvSplit(m: usize, hlen: u32): i32 {
   recvFrame(payload(m), hlen);
-  recvFrame(payload(m) + hlen, payloadLen(m) - hlen);
+  recvPayload(m, hlen);
   recvHold(m);
   return 2;
 }

@@ -14,6 +14,7 @@ export { Socket } from "./socket.js";
 export type { Message, MessageLike } from "../socket.js";
 export { Observer } from "../observer.js";
 export { attachWebSocketServer } from "../transports/index.js";
+export { setReceiveBudget, receivedBytes } from "../memory.js";
 export type { SocketEvent, EventType, EventError } from "../observer.js";
 export type { ZmqError } from "../errors.js";
 

@@ -87,19 +87,31 @@ badCase(test, "B18 a 4 GiB claim with no limit set: rejected (EMSGSIZE), nothing
   await goodClientRoundTrip(l.sock);
 });
 
-for (const [claim, sent] of [[3n * 1024n ** 3n, 1000], [1024n ** 3n, 300 * KiB]]) {
-  badCase(test, `B18 a ${claim / 1024n ** 2n} MiB claim with no limit, ${sent} bytes sent, then RST: memory grows with the data only, nothing delivered`, async () => {
+// With no maxMessageSize, the receive budget bounds a claim (256 MiB per
+// connection); beyond 2 GiB a frame cannot be received at all.
+for (const [claim, code] of [[3n * 1024n ** 3n, "EMSGSIZE"], [1024n ** 3n, "ERR_WASMQ_MEMORY_BUDGET"]]) {
+  badCase(test, `B18 a ${claim / 1024n ** 2n} MiB claim with no limit, then 1000 bytes: refused at the header (${code}), nothing allocated`, async () => {
     const { l, peer } = await activePeer();
     const before = wasmMemory();
-    await peer.write(Buffer.concat([header(0x02, claim), Buffer.alloc(sent, 0x5a)]));
-    peer.reset();
-    await expectPeerGone(l);
-    const grown = wasmMemory() - before;
-    assert.ok(grown <= 2 * sent + 2 * MiB, `Wasm memory grew by ${grown} bytes for ${sent} bytes received`);
+    await peer.write(Buffer.concat([header(0x02, claim), Buffer.alloc(1000, 0x5a)]));
+    await expectRejected(l, peer, code, { handshaken: true });
+    assert.ok(wasmMemory() - before <= 256 * KiB, `Wasm memory grew by ${wasmMemory() - before} bytes`);
     await assertNothingDelivered(l.sock);
     await goodClientRoundTrip(l.sock);
   });
 }
+
+badCase(test, "B18 a 200 MiB claim with no limit, 300 KiB sent, then RST: the body never enters Wasm memory, nothing delivered", async () => {
+  const { l, peer } = await activePeer();
+  const before = wasmMemory();
+  await peer.write(Buffer.concat([header(0x02, 200n * 1024n ** 2n), Buffer.alloc(300 * KiB, 0x5a)]));
+  peer.reset();
+  await expectPeerGone(l);
+  const grown = wasmMemory() - before;
+  assert.ok(grown <= 256 * KiB, `Wasm memory grew by ${grown} bytes for 300 KiB of a large body`);
+  await assertNothingDelivered(l.sock);
+  await goodClientRoundTrip(l.sock);
+});
 
 // --- B19: long-size encoding of small bodies is accepted ---------------------------------
 

@@ -189,20 +189,31 @@ test("a header claiming 4 GiB (maxMessageSize unlimited) and then silence does n
   if (pipe.closed) assert.is(reasonName(pipe.closeReason), "R_MESSAGE_TOO_LARGE");
 });
 
-test("a header claiming 3.75 GiB (maxMessageSize unlimited) keeps the pipe open and memory grows only with the bytes that arrive", () => {
+test("a header claiming 1.5 GiB (maxMessageSize unlimited) is refused at the header by the default receive budget, before anything is allocated", () => {
+  const core = newCore();
+  const { sock, pipe } = rawPeer(core, T.PULL);
+  handshake(pipe, "PUSH");
+  const before = core.heapBytes;
+  pipe.feed(header(LONG, 0x60000000));
+  assert.is(reasonName(pipe.closeReason), "R_MEMORY_BUDGET");
+  assert.ok(core.heapBytes - before <= 4096, `the refused header held ${core.heapBytes - before} bytes`);
+  assert.is(sock.recv(), EAGAIN, "nothing delivered");
+});
+
+test("a header claiming 200 MiB (within the budget): the body's bytes never enter linear memory as they arrive", () => {
   const core = newCore();
   const { sock, pipe } = rawPeer(core, T.PULL);
   handshake(pipe, "PUSH");
   const before = core.memoryBytes;
-  pipe.feed(header(LONG, 0xf0000000));
+  pipe.feed(header(LONG, 200 << 20));
   assert.not.ok(pipe.closed, reasonName(pipe.closeReason));
-  assert.ok(core.memoryBytes - before <= 1 << 20, `header alone grew memory by ${core.memoryBytes - before} bytes`);
   pipe.feed(Buffer.alloc(4 << 20, 1), 65536);   // 4 MiB of the claimed body, in 64 KiB reads
-  // Growth by doubling (plus the realloc copy) stays within a small multiple of what arrived.
-  assert.ok(core.memoryBytes - before <= 16 << 20, `4 MiB of body grew memory by ${core.memoryBytes - before} bytes`);
+  assert.ok(core.memoryBytes - before <= 1 << 20, `4 MiB of body grew linear memory by ${core.memoryBytes - before} bytes`);
+  assert.is(core.receivedBytes, 200 << 20, "the announced size is what the budget counts");
   assert.not.ok(pipe.closed);
   core.pipeClosed(pipe.h);
   assert.is(sock.recv(), EAGAIN, "nothing delivered");
+  assert.is(core.receivedBytes, 0, "the budget is given back with the partial message");
 });
 
 test("command headers claiming 1 MiB on 16 connections, then silence, do not reserve the claimed bytes (like data frames)", () => {

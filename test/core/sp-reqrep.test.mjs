@@ -87,13 +87,18 @@ for (const role of ["REP0", "RESPONDENT0"]) {
     });
   }
 
-  test(`${role}: a long unterminated backtrace (64 KiB of hop words) closes, without looping`, () => {
+  test(`${role}: a long unterminated backtrace (64 KiB of hop words) is dropped once it passes maxTtl hops, as nng, without looping`, () => {
+    // nng stops reading at the hop after maxTtl and drops the message
+    // (devices may legitimately send too many hops); it closes only when
+    // the payload ends before the backtrace does.
     const { sock, pipe } = answer();
     const hops = Buffer.alloc(65536);
     for (let i = 0; i < hops.length; i += 4) hops.writeUInt32BE(i / 4 + 1, i);
     pipe.feedMessages(hops);
-    assert.is(pipe.closeReason, R.R_SP_MALFORMED);
+    assert.not.ok(pipe.closed, reasonName(pipe.closeReason));
     assert.is(sock.recv(), EAGAIN);
+    pipe.feedMessages(cat(word(reqId(5)), "after"));
+    assert.equal(str(sock.recv()), ["after"]);
   });
 
   test(`${role}: send before any request is ESTATE; a second reply to one request is ESTATE`, () => {

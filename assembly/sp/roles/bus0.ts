@@ -3,7 +3,7 @@
 // Raw: a received message's header is the id of the pipe it came from; a
 // sent message with such a header skips that pipe (so a device forwarding
 // between buses never echoes).
-import { SpSocket, recvBody, payload, payloadLen } from "../socket";
+import { SpSocket, recvBody, recvPayload, payload, payloadLen } from "../socket";
 import { SpPipe } from "../pipe";
 import { Pipe } from "../../pipe";
 import { recvBegin, recvFrame, recvHold } from "../../socket";
@@ -48,7 +48,7 @@ export class Bus0 extends SpSocket {
     storeU32BE(origin.ptr, p.rawId);
     origin.len = 4;
     recvFrame(origin.ptr, 4);
-    recvFrame(payload(m), payloadLen(m));
+    recvPayload(m, 0);
     recvHold(m);
     return 2;
   }

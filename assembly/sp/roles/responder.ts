@@ -5,7 +5,7 @@
 // backtrace in front of the reply. A backtrace with no end closes the pipe
 // (as nng); more hops than maxTtl drops the message. Raw sockets expose
 // [pipe id + backtrace, body] and route a sent message by its first word.
-import { SpSocket, recvBody, payload, payloadLen } from "../socket";
+import { SpSocket, recvBody, recvPayload, payload, payloadLen } from "../socket";
 import { SpPipe } from "../pipe";
 import { Pipe } from "../../pipe";
 import { recvBegin, recvFrame, recvHold } from "../../socket";
@@ -17,17 +17,21 @@ import { SP_ID_FLAG } from "../wire";
 
 const rawHeader = new Bytes();
 
-// Length of m's backtrace in bytes; 0 = no terminating word; -1 = over maxTtl.
+// Length of m's backtrace in bytes; 0 = no terminating word; -1 = over
+// maxTtl. As nng, a word beyond maxTtl hops drops the message whether or not
+// it ends the backtrace, so at most (maxTtl + 1) words are ever read (and a
+// large payload's head in linear memory, SP_HEAD_BYTES, always holds them).
 function backtraceLength(m: usize, maxTtl: i32): i32 {
   let base = payload(m);
   let n = payloadLen(m);
   let off: u32 = 0;
   let hops = 0;
   while (off + 4 <= n) {
+    if (hops >= maxTtl) return -1;
     let w = loadU32BE(base + off);
     off += 4;
     hops++;
-    if (w & SP_ID_FLAG) return hops > maxTtl ? -1 : <i32>off;
+    if (w & SP_ID_FLAG) return <i32>off;
   }
   return 0;
 }
@@ -63,7 +67,7 @@ export class Responder extends SpSocket {
       rawHeader.len = 4;
       rawHeader.append(payload(m), len);
       recvFrame(rawHeader.ptr, rawHeader.len);
-      recvFrame(payload(m) + len, payloadLen(m) - len);
+      recvPayload(m, len);
       recvHold(m);
       return 2;
     }
