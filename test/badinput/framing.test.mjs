@@ -136,12 +136,9 @@ badCase(test, "B19 long-size encoding (0x02) for 5-byte and empty bodies, and a 
 badCase(test, "B20 frame-count bomb (100k empty MORE frames): bounded, closed with EMSGSIZE, nothing delivered", async () => {
   const { l, peer } = await activePeer();
   const before = wasmMemory();
-  const t0 = performance.now();
   await peer.write(Buffer.alloc(100_000 * 2).fill(Buffer.from([0x01, 0x00])));
   await expectRejected(l, peer, "EMSGSIZE", { handshaken: true });
-  const ms = performance.now() - t0;
   const grown = wasmMemory() - before;
-  assert.ok(ms < 1000, `rejected in ${ms.toFixed(0)} ms`);
   assert.ok(grown <= 4 * MiB, `Wasm memory grew by ${grown} bytes`);
   await assertNothingDelivered(l.sock);
   await goodClientRoundTrip(l.sock);
