@@ -7,6 +7,7 @@
 //
 //   node fuzz/run.mjs [--target NAME[,NAME]] [--runs N | --seconds S] [--seed S]
 //   node fuzz/run.mjs --replay FILE...     one input per file, with its oracles
+//   node fuzz/run.mjs --trace FILE         what happened (core targets: the trace)
 //   node fuzz/run.mjs --list
 //
 // Options: --no-save (do not write crash files), --no-shrink, --verbose.
@@ -25,6 +26,7 @@ const { values, positionals } = parseArgs({
     seconds: { type: "string" },
     seed: { type: "string" },
     replay: { type: "boolean" },
+    trace: { type: "boolean" },
     list: { type: "boolean" },
     "no-save": { type: "boolean" },
     "no-shrink": { type: "boolean" },
@@ -73,6 +75,15 @@ async function main() {
     return;
   }
   if (values.replay) return replay(positionals);
+  if (values.trace) {
+    for (const file of positionals) {
+      const target = await loadTarget(values.target?.[0] ?? targetOfPath(file));
+      const input = readInput(file);
+      console.log(`${rel(file)}\n${target.describe(input)}`);
+      if (target.trace) console.log(target.trace(input).map((l, i) => `  ${String(i).padStart(3)} ${l}`).join("\n"));
+    }
+    return;
+  }
 
   const names = values.target ? values.target.flatMap((t) => t.split(",")) : NAMES;
   const runs = values.runs ? Number(values.runs) : Infinity;

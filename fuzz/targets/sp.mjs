@@ -20,7 +20,7 @@
 // random cuts, heap bounded and back to its level after close).
 import { O, ST, PROTO } from "../lib/core.mjs";
 import { decodeScenario, encodeScenario, OP, step, tick, encodeFrames, describeScenario } from "../lib/scenario.mjs";
-import { checkScenario, traceFeatures } from "../lib/drive.mjs";
+import { checkScenario, traceFeatures, runScenario } from "../lib/drive.mjs";
 import { mutateScenario, mutateUnits, mutateBytes } from "../lib/mutate.mjs";
 import { spHeader, spMessage, words, backtrace, tokenizeSp, serializeSp, sizeField, buf, HUGE_SIZES, SP_ID_FLAG } from "../lib/wire.mjs";
 import { hash32 } from "../lib/rng.mjs";
@@ -246,6 +246,11 @@ export default {
     const sc = decodeScenario(input);
     const setup = setupFor(sc.conf);
     return traceFeatures(setup.name, checkScenario(sc, setup, { cuts, seed: hash32(input) }));
+  },
+  /** The whole-plan trace, one batch a line (node fuzz/run.mjs --trace FILE). */
+  trace(input) {
+    const sc = decodeScenario(input);
+    return runScenario(sc, setupFor(sc.conf), { kind: "whole" }).trace.map((b) => JSON.stringify(b));
   },
   describe(input) {
     const sc = decodeScenario(input);

@@ -16,7 +16,7 @@
 // random cuts, heap bounded and back to its level after close).
 import { O, T } from "../lib/core.mjs";
 import { decodeScenario, encodeScenario, OP, step, tick, encodeFrames, describeScenario } from "../lib/scenario.mjs";
-import { checkScenario, traceFeatures } from "../lib/drive.mjs";
+import { checkScenario, traceFeatures, runScenario } from "../lib/drive.mjs";
 import { mutateScenario, mutateUnits, mutateBytes } from "../lib/mutate.mjs";
 import {
   greeting, ready, readyBody, command, commandBody, message, frame, pingData, tokenizeZmtp, serializeZmtp, sizeField,
@@ -279,6 +279,11 @@ export default {
     const sc = decodeScenario(input);
     const setup = setupFor(sc.conf);
     return traceFeatures(setup.name, checkScenario(sc, setup, { cuts, seed: hash32(input) }));
+  },
+  /** The whole-plan trace, one batch a line (node fuzz/run.mjs --trace FILE). */
+  trace(input) {
+    const sc = decodeScenario(input);
+    return runScenario(sc, setupFor(sc.conf), { kind: "whole" }).trace.map((b) => JSON.stringify(b));
   },
   describe(input) {
     const sc = decodeScenario(input);

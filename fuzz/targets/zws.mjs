@@ -10,7 +10,7 @@
 // cut oracle here compares taking the output once per batch of messages,
 // after every message, and at random messages.
 import { decodeScenario, encodeScenario, OP, step, tick, encodeFrames, describeScenario } from "../lib/scenario.mjs";
-import { checkScenario, traceFeatures } from "../lib/drive.mjs";
+import { checkScenario, traceFeatures, runScenario } from "../lib/drive.mjs";
 import { mutateScenario, mutateBytes } from "../lib/mutate.mjs";
 import { zwsFrame, zwsCommand, zwsReady, commandBody, readyBody, pingData, buf, ZWS_MORE, ZWS_COMMAND } from "../lib/wire.mjs";
 import { TYPES, PEERS, setupFor, typeOf, peerFrames, readyEntries } from "./zmtp.mjs";
@@ -124,6 +124,11 @@ export default {
     const sc = decodeScenario(input);
     const setup = setupFor(sc.conf, { ws: true });
     return traceFeatures(setup.name, checkScenario(sc, setup, { cuts, seed: hash32(input) }));
+  },
+  /** The whole-plan trace, one batch a line (node fuzz/run.mjs --trace FILE). */
+  trace(input) {
+    const sc = decodeScenario(input);
+    return runScenario(sc, setupFor(sc.conf, { ws: true }), { kind: "whole" }).trace.map((b) => JSON.stringify(b));
   },
   describe(input) {
     const sc = decodeScenario(input);
