@@ -1,0 +1,132 @@
+// Fault kinds, how a seed turns into a fault schedule, and what each fault
+// does to the simulated network when it starts and ends.
+//
+// A schedule is a plain list of fault records, each with an id (its index
+// in the schedule the seed generates), the step it starts at and, for
+// windows, the step it ends at. The simulator can run any subset of a
+// schedule; that is how shrinking removes faults one by one and how a
+// failure is replayed from its printed ids.
+//
+// Kinds (target: a pair of actors that talk, one actor, or hosts):
+//   delay      window, pair   bytes arrive `latency` steps after they were written
+//   split      window, pair   every read is cut into pieces of 1..max bytes
+//   coalesce   window, pair   everything due is joined into one read
+//   stall      window, pair   the readers stop reading (bytes held, not lost)
+//   slow       window, actor  the application stops calling recv (and send): HWMs engage
+//   partition  window, hosts  links across the cut stall, dials across it time out
+//   halfopen   window, pair   one side loses the connection silently; the other's
+//                             bytes vanish until its heartbeat gives up or the window
+//                             ends in a reset
+//   reset      instant, pair  the connection dies; both sides see the close
+//   restart    instant, actor the socket is closed, then reopened and bound/connected
+//                             again `down` steps later (a new incarnation)
+//   jump       instant        the clock moves `ms` forward at once
+//   dup        instant, pair  NOT a legitimate fault: the link delivers one write twice.
+//                             Only the deliberately broken scenario uses it, to show the
+//                             invariants catch a broken network.
+import { Rng } from "./rng.mjs";
+
+export const WINDOW_KINDS = new Set(["delay", "split", "coalesce", "stall", "slow", "partition", "halfopen"]);
+/** Kinds that can lose messages or kill connections. */
+export const LOSSY_KINDS = new Set(["reset", "halfopen", "restart", "dup"]);
+
+/**
+ * The schedule a seed gives for a scenario: about one fault per
+ * `scenario.faultEvery` steps, starting in the first 85 % of the run so the
+ * last ones still end before the heal.
+ */
+export function generateFaults(scenario, seed, steps) {
+  const rng = Rng.derive(seed, "faults", scenario.name);
+  const weights = scenario.faults;
+  const out = [];
+  if (!Object.values(weights).some((w) => w > 0)) return out;
+  const count = Math.max(1, Math.round(steps / (scenario.faultEvery ?? 60)));
+  const last = Math.max(2, Math.floor(steps * 0.85));
+  for (let i = 0; i < count; i++) {
+    const kind = rng.weighted(weights);
+    const at = rng.int(1, last);
+    const f = { id: i, kind, at };
+    if (WINDOW_KINDS.has(kind)) f.until = Math.min(steps, at + rng.int(10, kind === "partition" ? 150 : 100));
+    switch (kind) {
+      case "delay": f.pair = rng.pick(scenario.edges); f.latency = rng.int(1, 15); break;
+      case "split": f.pair = rng.pick(scenario.edges); f.max = rng.pick([1, 2, 3, 7, 16, 100]); break;
+      case "coalesce": case "stall": case "reset": case "dup": f.pair = rng.pick(scenario.edges); break;
+      case "halfopen": f.pair = rng.pick(scenario.edges); f.side = rng.pick(["dialer", "acceptor"]); break;
+      case "slow": case "restart": f.actor = rng.pick(scenario.actors).name; if (kind === "restart") f.down = rng.int(0, 40); break;
+      case "partition": {
+        const hosts = scenario.hosts;
+        const group = hosts.filter(() => rng.chance(0.5));
+        f.group = group.length === 0 || group.length === hosts.length ? [hosts[0]] : group;
+        break;
+      }
+      case "jump": f.ms = rng.pick(scenario.jumps ?? [1500, 5000, 12000, 40000]); break;
+      default: throw new Error(`unknown fault kind ${kind}`);
+    }
+    out.push(f);
+  }
+  out.sort((a, b) => a.at - b.at || a.id - b.id);
+  return out;
+}
+
+/** One line naming a fault, for traces and reports. */
+export function describe(f) {
+  const win = f.until !== undefined ? ` steps ${f.at}-${f.until}` : ` step ${f.at}`;
+  const tgt = f.pair ? ` ${f.pair.join("<->")}` : f.actor ? ` ${f.actor}` : f.group ? ` {${f.group.join(",")}} | rest` : "";
+  const extra = f.latency ? ` latency ${f.latency}` : f.max ? ` pieces ≤${f.max}B` : f.side ? ` (${f.side} loses it)` :
+    f.ms ? ` +${f.ms} ms` : f.down !== undefined ? ` down ${f.down} steps` : "";
+  return `#${f.id} ${f.kind}${tgt}${extra}${win}`;
+}
+
+/** Starts fault `f` on the simulator. */
+export function startFault(sim, f) {
+  sim.trace("fault", `start ${describe(f)}`);
+  switch (f.kind) {
+    case "delay": case "split": case "coalesce": case "stall": case "slow": case "partition":
+      sim.active.push(f);
+      break;
+    case "halfopen": {
+      f.links = [];
+      for (const l of sim.net.linksBetween(f.pair[0], f.pair[1])) {
+        if (l.a.closed || l.b.closed) continue;
+        sim.net.halfOpen(l, f.side === "dialer" ? l.a : l.b);
+        f.links.push(l);
+      }
+      sim.active.push(f);
+      break;
+    }
+    case "reset":
+      for (const l of sim.net.linksBetween(f.pair[0], f.pair[1])) sim.net.reset(l, `fault #${f.id}`);
+      break;
+    case "restart": {
+      const a = sim.actor(f.actor);
+      if (!a.up) break;
+      a.stop();
+      sim.later(sim.step + f.down, () => { if (!a.up) a.start(); });
+      break;
+    }
+    case "jump":
+      sim.t += f.ms;
+      break;
+    case "dup":
+      sim.armDup(f.pair);
+      break;
+    default:
+      throw new Error(`unknown fault kind ${f.kind}`);
+  }
+  sim.profileStep = -1;
+}
+
+/** Ends window fault `f` (on schedule, or at the heal). */
+export function endFault(sim, f) {
+  const i = sim.active.indexOf(f);
+  if (i < 0) return;
+  sim.active.splice(i, 1);
+  sim.trace("fault", `end #${f.id} ${f.kind}`);
+  if (f.kind === "halfopen") {
+    // The side that still believed in the connection finally gets an RST.
+    for (const l of f.links) {
+      for (const e of [l.a, l.b]) if (!e.closed) { e.blackhole = false; sim.net.closeEnd(e, `reset after half-open #${f.id}`); }
+    }
+  }
+  sim.profileStep = -1;
+}
