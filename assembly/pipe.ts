@@ -368,12 +368,15 @@ export class Pipe {
     return true;
   }
 
-  // Counts `size` more bytes of the message being assembled against the
-  // process budget; false (and closed) if they do not fit.
+  // Counts a frame of `size` bytes of the message being assembled against
+  // the process budget, with what its record costs (a length word, and the
+  // message header for its first frame), so that a flood of empty frames is
+  // bounded too. False (and closed) if it does not fit.
   protected chargeFrame(m: usize, size: u64, now: f64): bool {
-    if (!fitsProcess(<f64>size)) { this.fail(R.R_MEMORY_BUDGET, now); return false; }
-    charge(<f64>size);
-    msgCharge(m, <u32>size);
+    let cost = <f64>size + 4 + (load<u32>(m, 4) == 0 && load<u32>(m, 8) == 0 ? <f64>MSG_HEADER : 0);
+    if (!fitsProcess(cost)) { this.fail(R.R_MEMORY_BUDGET, now); return false; }
+    charge(cost);
+    msgCharge(m, <u32>cost);
     return true;
   }
 
