@@ -139,7 +139,7 @@ export class Actor {
       this.sim.sent(s, key, info);
       return true;
     }
-    if (rc === EAGAIN) return false;
+    if (rc === EAGAIN) { this.sim.stats.eagain++; return false; }
     this.sim.fail("api", `${s.sid} send returned ${rc}`);
     return false;
   }

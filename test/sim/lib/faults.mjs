@@ -21,14 +21,16 @@
 //   restart    instant, actor the socket is closed, then reopened and bound/connected
 //                             again `down` steps later (a new incarnation)
 //   jump       instant        the clock moves `ms` forward at once
-//   dup        instant, pair  NOT a legitimate fault: the link delivers one write twice.
-//                             Only the deliberately broken scenario uses it, to show the
-//                             invariants catch a broken network.
+//   dup, swap, drop   instant, pair   NOT legitimate faults: the link delivers one
+//                             write twice, or before the write it followed, or not at
+//                             all, while staying up. Only the deliberately broken
+//                             scenarios use them, to show the invariants catch a
+//                             network that breaks TCP's promises.
 import { Rng } from "./rng.mjs";
 
 export const WINDOW_KINDS = new Set(["delay", "split", "coalesce", "stall", "slow", "partition", "halfopen"]);
-/** Kinds that can lose messages or kill connections. */
-export const LOSSY_KINDS = new Set(["reset", "halfopen", "restart", "dup"]);
+/** Not faults of a network at all: links that break TCP's promises, for the detection tests. */
+export const BROKEN_KINDS = new Set(["dup", "swap", "drop"]);
 
 /**
  * The schedule a seed gives for a scenario: about one fault per
@@ -43,14 +45,15 @@ export function generateFaults(scenario, seed, steps) {
   const count = Math.max(1, Math.round(steps / (scenario.faultEvery ?? 60)));
   const last = Math.max(2, Math.floor(steps * 0.85));
   for (let i = 0; i < count; i++) {
-    const kind = rng.weighted(weights);
+    // A broken scenario always breaks its link once (its first fault), among ordinary ones.
+    const kind = i === 0 && scenario.broken ? scenario.broken : rng.weighted(weights);
     const at = rng.int(1, last);
     const f = { id: i, kind, at };
     if (WINDOW_KINDS.has(kind)) f.until = Math.min(steps, at + rng.int(10, kind === "partition" ? 150 : 100));
     switch (kind) {
       case "delay": f.pair = rng.pick(scenario.edges); f.latency = rng.int(1, 15); break;
       case "split": f.pair = rng.pick(scenario.edges); f.max = rng.pick([1, 2, 3, 7, 16, 100]); break;
-      case "coalesce": case "stall": case "reset": case "dup": f.pair = rng.pick(scenario.edges); break;
+      case "coalesce": case "stall": case "reset": case "dup": case "swap": case "drop": f.pair = rng.pick(scenario.edges); break;
       case "halfopen": f.pair = rng.pick(scenario.edges); f.side = rng.pick(["dialer", "acceptor"]); break;
       case "slow": case "restart": f.actor = rng.pick(scenario.actors).name; if (kind === "restart") f.down = rng.int(0, 40); break;
       case "partition": {
@@ -107,8 +110,8 @@ export function startFault(sim, f) {
     case "jump":
       sim.t += f.ms;
       break;
-    case "dup":
-      sim.armDup(f.pair);
+    case "dup": case "swap": case "drop":
+      sim.armBroken(f.pair, f.kind);
       break;
     default:
       throw new Error(`unknown fault kind ${f.kind}`);

@@ -216,7 +216,7 @@ export class PipeRec {
     }
     this.sim.net.write(end, buf);
     this.core.drain();
-    if (end.qBytes >= LINK_CAP) this.blocked = true;
+    if (end.qBytes >= LINK_CAP) { this.blocked = true; this.sim.stats.blocked++; }
   }
 
   // ---- PipeSink ----
@@ -242,7 +242,7 @@ export class PipeRec {
     if (this.end) this.sim.net.endLocal(this.end, reasonName(reason));
   }
 
-  onPause() { this.paused = true; }
+  onPause() { this.paused = true; this.sim.stats.pauses++; }
   onResume() { this.paused = false; }
 
   onConnect() {

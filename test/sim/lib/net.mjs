@@ -32,6 +32,7 @@ export class End {
   fin = false;       // this end has ended; the peer sees end of stream after q
   closed = false;    // this end's transport is gone (its pipe was told)
   blackhole = false; // half-open: writes vanish, nothing is delivered here
+  lastSeq = -1;      // highest sequence number the peer's own messages reached this end with
 
   constructor(link, pipe) {
     this.link = link;
@@ -44,7 +45,8 @@ export class End {
 export class Link {
   dead = false;
   died = false;      // some end has closed (counted once as a death)
-  dupArmed = false;  // the deliberately broken link: duplicates its next data write
+  broken = null;     // "dup" | "swap" | "drop": the next data write misbehaves (detection tests only)
+  stash = null;      // "swap": the write held back
 
   constructor(net, id, dialer, acceptor) {
     this.net = net;
@@ -163,14 +165,39 @@ export class Net {
     const due = Math.max(last, this.sim.step + prof.latency);
     end.q.push({ buf, due });
     end.qBytes += buf.length;
-    if (link.dupArmed && buf.includes("<<m:", 0, "latin1")) {
-      // The deliberately broken link of the detection test: the same
-      // message-aligned write arrives twice.
-      link.dupArmed = false;
+    if (link.broken && buf.includes("<<m:", 0, "latin1")) this.misbehave(link, end, buf, due);
+  }
+
+  /**
+   * The deliberately broken links of the detection tests, acting on a whole
+   * write that carries messages (so the framing stays valid and only the
+   * invariants can tell): "dup" delivers it twice, "swap" puts it before the
+   * previous undelivered write, "drop" loses it without closing anything.
+   */
+  misbehave(link, end, buf, due) {
+    const kind = link.broken;
+    if (kind === "dup") {
       end.q.push({ buf, due });
       end.qBytes += buf.length;
-      this.sim.trace("fault", `${link.name} duplicated a ${buf.length}-byte write`);
+    } else if (kind === "swap") {
+      // Hold this write back until the same end writes again, then send both
+      // in the wrong order.
+      end.q.pop();
+      end.qBytes -= buf.length;
+      link.stash = { end, buf };
+      link.broken = "swap2";
+      return;
+    } else if (kind === "swap2") {
+      if (link.stash.end !== end) return;
+      end.q.push({ buf: link.stash.buf, due });
+      end.qBytes += link.stash.buf.length;
+      link.stash = null;
+    } else if (kind === "drop") {
+      end.q.pop();
+      end.qBytes -= buf.length;
     }
+    link.broken = null;
+    this.sim.brokenFired(link, `${link.name} ${kind === "dup" ? "duplicated" : kind === "swap2" ? "reordered" : "dropped"} a ${buf.length}-byte write`);
   }
 
   deliver(link, from, to, prof) {
@@ -190,6 +217,7 @@ export class Net {
         let size = 0;
         while (from.q.length && from.q[0].due <= step && size < READ_MAX) {
           const head = from.q[0];
+          head.started = true;
           const take = Math.min(head.buf.length, READ_MAX - size);
           parts.push(head.buf.subarray(0, take));
           size += take;
@@ -198,6 +226,7 @@ export class Net {
         piece = parts.length === 1 ? parts[0] : Buffer.concat(parts);
       } else {
         const head = from.q[0];
+        head.started = true;
         const max = prof.split ? link.rng.int(1, Math.min(head.buf.length, prof.split)) : READ_MAX;
         const take = Math.min(head.buf.length, max);
         piece = head.buf.subarray(0, take);
@@ -266,7 +295,7 @@ export class Net {
   noteDeath(link, why) {
     if (link.died) return;
     link.died = true;
-    this.sim.stats.deaths++;
+    if (!this.sim.closing) this.sim.stats.deaths++;
     this.sim.trace("down", `${link.name}: ${why}`);
     this.sim.onDeath(link, why);
   }

@@ -183,15 +183,16 @@ const LIST = [
     ],
     faults: ALL, conf: (rng) => conf(rng, { rate: 0.3 }),
   },
-  {
-    // Deliberately broken: the link itself duplicates one write. Not run by
-    // default; the tests use it to show a broken network is caught, shrunk
-    // and replayed identically.
-    name: "broken-dup-link",
-    title: "ZMTP PUSH/PULL over a link that duplicates one write (must be detected)",
-    hosts: ["A", "B", "C"], actors: pushPull(""), faults: { dup: 1 }, faultEvery: 1e9, broken: true,
+  // Deliberately broken: the link itself duplicates, reorders or drops one
+  // write while staying up. Not run by default; the tests use them to show a
+  // network that breaks TCP's promises is caught, shrunk and replayed
+  // identically.
+  ...[["dup", "duplicates"], ["swap", "reorders"], ["drop", "silently drops"]].map(([kind, verb]) => ({
+    name: `broken-${kind}-link`,
+    title: `ZMTP PUSH/PULL over a link that ${verb} one write (must be detected)`,
+    hosts: ["A", "B", "C"], actors: pushPull(""), faults: { delay: 1, split: 1 }, faultEvery: 150, broken: kind,
     conf: (rng) => conf(rng, { sndhwm: 1000, rcvhwm: 1000, rate: 0.9 }),
-  },
+  })),
 ];
 
 // Who talks to whom: the actor pairs a pair-targeted fault may pick.

@@ -20,6 +20,8 @@
 //             gone, every core back to its baseline heap and without deadlines
 //
 // Invariants (the names failures carry):
+//   order        one connection carries its sender's own messages in the
+//                order they were sent (REQ0 may resend the last one)
 //   once         no application receives a message twice (except SP requests,
 //                which REQ0 resends), and a PUSH/DEALER/PAIR message reaches
 //                at most one receiver
@@ -53,6 +55,17 @@ const LAP_STEPS = 60;
 const QUIESCE_MAX = 4000;
 const APP_RING = 40;
 
+/**
+ * What a run did: messages sent and received, connections that died before
+ * the close, reliable messages lost to those deaths, bytes written into
+ * half-open connections, REQ replies, faults started, and how often
+ * back-pressure engaged (sends refused with EAGAIN, readers paused at the
+ * receive HWM, writers blocked on a full link).
+ */
+function newStats() {
+  return { sent: 0, received: 0, deaths: 0, lost: 0, vanished: 0, replies: 0, faults: 0, eagain: 0, pauses: 0, blocked: 0 };
+}
+
 export class SimFailure extends Error {
   constructor(invariant, message) {
     super(`${invariant}: ${message}`);
@@ -71,14 +84,14 @@ export class Sim {
   pipeSerial = 0;
   active = [];          // window faults in force
   laterQueue = [];      // [step, fn] (restarts coming back)
-  dupPending = [];      // pair keys whose next data write is duplicated
+  brokenPending = [];   // [pair key, kind]: the next data write between the pair misbehaves
   profileStep = -1;
   profileCache = new Map();
   traceLines = [];
   appRing = [];
   sentMap = new Map();  // key → send record
   unreceived = new Set(); // reliable send records no application has received yet
-  stats = { sent: 0, received: 0, deaths: 0, lost: 0, vanished: 0, replies: 0, faults: 0 };
+  stats = newStats();
 
   /**
    * scenario: a name in SCENARIOS (or a scenario object); opts: { steps,
@@ -156,11 +169,13 @@ export class Sim {
 
   later(step, fn) { this.laterQueue.push([step, fn]); }
 
-  armDup(pair) { this.dupPending.push(pairKey(pair[0], pair[1])); }
+  /** A broken-link fault: the next data write between the pair misbehaves (`kind`). */
+  armBroken(pair, kind) { this.brokenPending.push([pairKey(pair[0], pair[1]), kind]); }
 
-  dupFired(link) {
-    this.dupPending = this.dupPending.filter((k) => k !== link.pairKey);
-    for (const l of this.net.links) if (l.pairKey === link.pairKey) l.dupArmed = false;
+  brokenFired(link, text) {
+    this.brokenPending = this.brokenPending.filter(([k]) => k !== link.pairKey);
+    for (const l of this.net.links) if (l.pairKey === link.pairKey) l.broken = null;
+    this.trace("fault", text);
   }
 
   onDeath(link, why) {
@@ -183,12 +198,22 @@ export class Sim {
   feed(pipe, piece) {
     const tags = pipe.scanner.feed(piece);
     const closes = pipe.closeCount;
+    const end = pipe.end;
     pipe.core.input(pipe.h, piece);
     // A pipe the core closed while parsing this piece stopped somewhere in
     // it: its tags may or may not have been delivered.
     const uncertain = pipe.closeCount !== closes;
     const sock = pipe.sock;
     for (const tg of tags) {
+      // The peer's own messages (not ones it forwards) leave its pipe in the
+      // order it sent them, so one connection carries them in increasing
+      // order; equal only where REQ0 resends the same request.
+      if (tg.sid === end.peer.pipe.sock.sid) {
+        if (tg.seq < end.lastSeq || (tg.seq === end.lastSeq && !sock.actor.allowDup)) {
+          this.fail("order", tg.seq === end.lastSeq ? `${end.link.name} delivered ${tg.key} twice` : `${end.link.name} delivered ${tg.key} after ${tg.sid}:${end.lastSeq}`);
+        }
+        end.lastSeq = tg.seq;
+      }
       const expected = !uncertain && sock.expect(tg);
       const queued = expected && sock.skips !== "any";
       const e = { key: tg.key, tag: tg, pipe, idx: pipe.entries.length, step: this.step, expected, uncertain, queued, state: "pending" };
@@ -285,7 +310,7 @@ export class Sim {
       this.laterQueue = this.laterQueue.filter(([s]) => s > this.step);
       for (const [, fn] of due) fn();
     }
-    for (const k of this.dupPending) for (const l of this.net.links) if (l.pairKey === k) l.dupArmed = true;
+    for (const [k, kind] of this.brokenPending) for (const l of this.net.links) if (l.pairKey === k && !l.broken) l.broken = kind;
     for (const h of this.hostList) h.tickIfDue();
     this.net.step();
     for (const a of this.orderRng.shuffle(this.actors)) a.act(active);
@@ -328,9 +353,14 @@ export class Sim {
     }
     for (const rec of this.unreceived) {
       const risk = Math.max(rec.sock.lastDeath, rec.sock.closedStep);
-      if (rec.step > risk) return `${rec.key} has not arrived`;
+      // Everything else has settled and nothing is in flight: it never will.
+      if (rec.step > risk) this.fail("delivery", this.lostMessage(rec));
     }
     return null;
+  }
+
+  lostMessage(rec) {
+    return `${rec.key} (sent at step ${rec.step}, no connection of ${rec.sid} died after it) never reached an application: ${this.whereIs(rec.key)}`;
   }
 
   nextWake() {
@@ -375,8 +405,8 @@ export class Sim {
     const pending = this.laterQueue;
     this.laterQueue = [];
     for (const [, fn] of pending) fn();
-    this.dupPending = [];
-    for (const l of this.net.links) l.dupArmed = false;
+    this.brokenPending = [];
+    for (const l of this.net.links) l.broken = null;
     this.trace("heal", "every fault has ended");
   }
 
@@ -405,7 +435,7 @@ export class Sim {
     this.closeAll();
     this.sentMap = new Map();
     this.unreceived = new Set();
-    this.stats = { sent: 0, received: 0, deaths: 0, lost: 0, vanished: 0, replies: 0, faults: 0 };
+    this.stats = newStats();
     for (const h of this.hostList) h.baseline = h.core.heapBytes;
   }
 
@@ -456,9 +486,7 @@ export class Sim {
       if (!rec.reliable) continue;
       if (rec.receivers.size) continue;
       const risk = Math.max(rec.sock.lastDeath, rec.sock.closedStep);
-      if (rec.step > risk) {
-        this.fail("delivery", `${rec.key} (sent at step ${rec.step}, no connection of ${rec.sid} died after it) never reached an application: ${this.whereIs(rec.key)}`);
-      }
+      if (rec.step > risk) this.fail("delivery", this.lostMessage(rec));
       this.stats.lost++;
     }
   }
