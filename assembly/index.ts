@@ -105,6 +105,14 @@ export function socket_set(h: i32, opt: i32, v: f64): i32 {
   return s.opts.set(opt, v) ? 0 : -EINVAL;
 }
 
+// A numeric option's value as the core holds it (NaN: no such option here).
+export function socket_get(h: i32, opt: i32): f64 {
+  let s = sockets.get(h);
+  if (!s) return NaN;
+  if (!s.acceptsOption(opt)) return NaN;
+  return s.opts.get(opt);
+}
+
 // Byte-string options: the value is in the input region.
 export function socket_set_bytes(h: i32, opt: i32, n: u32): i32 {
   let s = sockets.get(h);

@@ -60,6 +60,37 @@ export class Options {
   sendPriority: i32 = 8;
   recvPriority: i32 = 8;
 
+  // The value of a numeric option (NaN for an unknown id).
+  get(opt: i32): f64 {
+    switch (opt) {
+      case OPT_SNDHWM: return <f64>this.sndhwm;
+      case OPT_RCVHWM: return <f64>this.rcvhwm;
+      case OPT_MAXMSGSIZE: return this.maxmsgsize;
+      case OPT_MAX_FRAMES: return <f64>this.maxFrames;
+      case OPT_IMMEDIATE: return this.immediate ? 1 : 0;
+      case OPT_HEARTBEAT_IVL: return this.heartbeatIvl;
+      case OPT_HEARTBEAT_TTL: return this.heartbeatTtl;
+      case OPT_HEARTBEAT_TIMEOUT: return this.heartbeatTimeout;
+      case OPT_HANDSHAKE_IVL: return this.handshakeIvl;
+      case OPT_RECONNECT_IVL: return this.reconnectIvl;
+      case OPT_RECONNECT_IVL_MAX: return this.reconnectIvlMax;
+      case OPT_ROUTER_MANDATORY: return this.routerMandatory ? 1 : 0;
+      case OPT_ROUTER_HANDOVER: return this.routerHandover ? 1 : 0;
+      case OPT_REQ_CORRELATE: return this.reqCorrelate ? 1 : 0;
+      case OPT_REQ_RELAXED: return this.reqRelaxed ? 1 : 0;
+      case OPT_XPUB_VERBOSITY: return <f64>this.xpubVerbosity;
+      case OPT_XPUB_MANUAL: return this.xpubManual ? 1 : 0;
+      case OPT_CONFLATE: return this.conflate ? 1 : 0;
+      case OPT_RAW: return this.raw ? 1 : 0;
+      case OPT_MAX_TTL: return <f64>this.maxTtl;
+      case OPT_RESEND_IVL: return this.resendIvl;
+      case OPT_SURVEY_TIME: return this.surveyTime;
+      case OPT_SEND_PRIORITY: return <f64>this.sendPriority;
+      case OPT_RECV_PRIORITY: return <f64>this.recvPriority;
+      default: return NaN;
+    }
+  }
+
   set(opt: i32, v: f64): bool {
     switch (opt) {
       case OPT_SNDHWM: this.sndhwm = <i32>v; break;

@@ -39,6 +39,7 @@ interface Exports {
   socket_open(type: number): number;
   socket_close(h: number, now: number): number;
   socket_set(h: number, opt: number, v: number): number;
+  socket_get(h: number, opt: number): number;
   socket_set_bytes(h: number, opt: number, n: number): number;
   socket_send(h: number, nframes: number, now: number): number;
   socket_recv(h: number, now: number): number;
@@ -208,6 +209,11 @@ export class Core {
 
   setOption(h: number, opt: number, v: number): number {
     return this.x.socket_set(h, opt, v);
+  }
+
+  /** A numeric option's value in the core (NaN if the socket has no such option). */
+  getOption(h: number, opt: number): number {
+    return this.x.socket_get(h, opt);
   }
 
   setBytesOption(h: number, opt: number, value: Frame): number {
