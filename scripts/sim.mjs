@@ -14,7 +14,7 @@
 //            --no-shrink, --verbose (a line per run), --list
 import { runSim } from "../test/sim/lib/sim.mjs";
 import { shrink } from "../test/sim/lib/shrink.mjs";
-import { generateFaults, describe } from "../test/sim/lib/faults.mjs";
+import { generateFaults, faultsById, describe } from "../test/sim/lib/faults.mjs";
 import { SCENARIOS, DEFAULT_SCENARIOS } from "../test/sim/lib/scenarios.mjs";
 import { formatFailure, formatPass, traceTail } from "../test/sim/lib/report.mjs";
 
@@ -57,11 +57,10 @@ function replay(o) {
   const name = o.scenarios[0];
   if (!name || o.scenarios.length > 1) throw new Error("--seed replays one run: give exactly one --scenario");
   const sc = SCENARIOS[name];
-  const all = generateFaults(sc, o.seed, o.steps);
-  const faults = o.faults ? all.filter((f) => o.faults.includes(f.id)) : all;
+  const faults = o.faults ? faultsById(sc, o.seed, o.faults) : generateFaults(sc, o.seed, o.steps);
   const r = runSim(name, o.seed, { steps: o.steps, faults });
   console.log(`${name} seed ${o.seed}, ${o.steps} steps: ${sc.title}`);
-  console.log(`schedule (${faults.length} of ${all.length} faults):`);
+  console.log(`schedule (${o.faults ? `faults ${o.faults.join(",") || "none"} of the seed's sequence` : "the seed's"}):`);
   for (const f of faults) console.log(`  ${describe(f)}`);
   console.log("trace:");
   for (const l of traceTail(r, Infinity)) console.log(`  ${l}`);

@@ -1,9 +1,9 @@
 // Fault kinds, how a seed turns into a fault schedule, and what each fault
 // does to the simulated network when it starts and ends.
 //
-// A schedule is a plain list of fault records, each with an id (its index
-// in the schedule the seed generates), the step it starts at and, for
-// windows, the step it ends at. The simulator can run any subset of a
+// A schedule is a plain list of fault records, each with an id (its place
+// in the seed's fault sequence), the step it starts at and, for windows, the
+// step it ends at (the heal ends whatever is still in force). The simulator can run any subset of a
 // schedule; that is how shrinking removes faults one by one and how a
 // failure is replayed from its printed ids.
 //
@@ -33,41 +33,66 @@ export const WINDOW_KINDS = new Set(["delay", "split", "coalesce", "stall", "slo
 export const BROKEN_KINDS = new Set(["dup", "swap", "drop"]);
 
 /**
- * The schedule a seed gives for a scenario: about one fault per
- * `scenario.faultEvery` steps, starting in the first 85 % of the run so the
- * last ones still end before the heal.
+ * The seed's endless fault sequence for a scenario: fault i starts a random
+ * gap (mean `scenario.faultEvery` steps) after fault i-1, and its kind and
+ * target come from a generator of its own. The schedule of a shorter run is
+ * therefore a prefix of a longer one's and a fault keeps its id whatever the
+ * run length, so a shrunk run replays with `--steps K --faults ids`.
  */
-export function generateFaults(scenario, seed, steps) {
-  const rng = Rng.derive(seed, "faults", scenario.name);
-  const weights = scenario.faults;
-  const out = [];
-  if (!Object.values(weights).some((w) => w > 0)) return out;
-  const count = Math.max(1, Math.round(steps / (scenario.faultEvery ?? 60)));
-  const last = Math.max(2, Math.floor(steps * 0.85));
-  for (let i = 0; i < count; i++) {
-    // A broken scenario always breaks its link once (its first fault), among ordinary ones.
-    const kind = i === 0 && scenario.broken ? scenario.broken : rng.weighted(weights);
-    const at = rng.int(1, last);
-    const f = { id: i, kind, at };
-    if (WINDOW_KINDS.has(kind)) f.until = Math.min(steps, at + rng.int(10, kind === "partition" ? 150 : 100));
-    switch (kind) {
-      case "delay": f.pair = rng.pick(scenario.edges); f.latency = rng.int(1, 15); break;
-      case "split": f.pair = rng.pick(scenario.edges); f.max = rng.pick([1, 2, 3, 7, 16, 100]); break;
-      case "coalesce": case "stall": case "reset": case "dup": case "swap": case "drop": f.pair = rng.pick(scenario.edges); break;
-      case "halfopen": f.pair = rng.pick(scenario.edges); f.side = rng.pick(["dialer", "acceptor"]); break;
-      case "slow": case "restart": f.actor = rng.pick(scenario.actors).name; if (kind === "restart") f.down = rng.int(0, 40); break;
-      case "partition": {
-        const hosts = scenario.hosts;
-        const group = hosts.filter(() => rng.chance(0.5));
-        f.group = group.length === 0 || group.length === hosts.length ? [hosts[0]] : group;
-        break;
-      }
-      case "jump": f.ms = rng.pick(scenario.jumps ?? [1500, 5000, 12000, 40000]); break;
-      default: throw new Error(`unknown fault kind ${kind}`);
+export function* faultStream(scenario, seed) {
+  const gaps = Rng.derive(seed, "fault-gaps", scenario.name);
+  const every = scenario.faultEvery ?? 60;
+  let at = 0;
+  for (let i = 0; ; i++) {
+    at += gaps.int(1, 2 * every);
+    yield makeFault(scenario, Rng.derive(seed, "fault", scenario.name, i), i, at);
+  }
+}
+
+function makeFault(scenario, rng, id, at) {
+  // A broken scenario always breaks its link once (its first fault), among ordinary ones.
+  const kind = id === 0 && scenario.broken ? scenario.broken : rng.weighted(scenario.faults);
+  const f = { id, kind, at };
+  if (WINDOW_KINDS.has(kind)) f.until = at + rng.int(10, kind === "partition" ? 150 : 100);
+  switch (kind) {
+    case "delay": f.pair = rng.pick(scenario.edges); f.latency = rng.int(1, 15); break;
+    case "split": f.pair = rng.pick(scenario.edges); f.max = rng.pick([1, 2, 3, 7, 16, 100]); break;
+    case "coalesce": case "stall": case "reset": case "dup": case "swap": case "drop": f.pair = rng.pick(scenario.edges); break;
+    case "halfopen": f.pair = rng.pick(scenario.edges); f.side = rng.pick(["dialer", "acceptor"]); break;
+    case "slow": case "restart": f.actor = rng.pick(scenario.actors).name; if (kind === "restart") f.down = rng.int(0, 40); break;
+    case "partition": {
+      const hosts = scenario.hosts;
+      const group = hosts.filter(() => rng.chance(0.5));
+      f.group = group.length === 0 || group.length === hosts.length ? [hosts[0]] : group;
+      break;
     }
+    case "jump": f.ms = rng.pick(scenario.jumps ?? [1500, 5000, 12000, 40000]); break;
+    default: throw new Error(`unknown fault kind ${kind}`);
+  }
+  return f;
+}
+
+/** The schedule of a `steps`-step run: the faults starting in its first 85 % (the last ones end before the heal). */
+export function generateFaults(scenario, seed, steps) {
+  const last = Math.max(2, Math.floor(steps * 0.85));
+  const out = [];
+  if (!scenario.broken && !Object.values(scenario.faults).some((w) => w > 0)) return out;
+  for (const f of faultStream(scenario, seed)) {
+    if (f.at > last) return out;
     out.push(f);
   }
-  out.sort((a, b) => a.at - b.at || a.id - b.id);
+  return out;
+}
+
+/** Faults of the seed's sequence by id (a replay of a shrunk schedule). */
+export function faultsById(scenario, seed, ids) {
+  const want = new Set(ids);
+  const max = Math.max(-1, ...ids);
+  const out = [];
+  for (const f of faultStream(scenario, seed)) {
+    if (f.id > max) return out;
+    if (want.has(f.id)) out.push(f);
+  }
   return out;
 }
 
