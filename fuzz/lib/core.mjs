@@ -1,7 +1,7 @@
 // Loads the built bindings (dist/esm/bindings/core.js) for the fuzz targets.
 // Another engineer may be rebuilding dist/ while a campaign or the tests run:
 // a failed import is retried a few times before it counts as an error.
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 
 export async function importRetry(spec, tries = 8) {
   let last;
@@ -26,10 +26,29 @@ export const { Core } = await importRetry(distUrl("bindings/core.js"));
 
 // Numbers shared with the core, read from its sources (as test/core does), so
 // the fuzzers name R_MALFORMED_FRAME or OPT_SNDHWM exactly as assembly/ does.
+// Files move (assembly/wire.ts became assembly/zmtp/wire.ts): each name is
+// looked for in the expected file first, then in every source file.
+function sources() {
+  const out = [];
+  const walk = (rel) => {
+    for (const e of readdirSync(new URL(`assembly/${rel}`, root), { withFileTypes: true })) {
+      if (e.isDirectory()) walk(`${rel}${e.name}/`);
+      else if (e.name.endsWith(".ts")) out.push(`${rel}${e.name}`);
+    }
+  };
+  walk("");
+  return out;
+}
+
 function constants(file, re) {
-  const src = readFileSync(new URL(`assembly/${file}`, root), "utf8");
+  const files = [file, ...sources().filter((f) => f !== file)];
   const out = {};
-  for (const m of src.matchAll(re)) out[m[1]] = Number(m[2]);
+  for (const f of files) {
+    let src;
+    try { src = readFileSync(new URL(`assembly/${f}`, root), "utf8"); } catch { continue; }
+    for (const m of src.matchAll(re)) if (!(m[1] in out)) out[m[1]] = Number(m[2]);
+    if (Object.keys(out).length && f === file) break;
+  }
   return out;
 }
 
@@ -37,16 +56,12 @@ function constants(file, re) {
 export const R = constants("errors.ts", /export const (R_\w+|E\w+): i32 = (\d+);/g);
 /** Option ids, from assembly/options.ts. */
 export const O = constants("options.ts", /export const (OPT_\w+): i32 = (\d+);/g);
-/** ZMTP socket types, from assembly/wire.ts. */
-export const T = constants("wire.ts", /export const (PAIR|PUB|SUB|REQ|REP|DEALER|ROUTER|PULL|PUSH|XPUB|XSUB): i32 = (\d+);/g);
+/** ZMTP socket types, from assembly/zmtp/wire.ts. */
+export const T = constants("zmtp/wire.ts", /export const (PAIR|PUB|SUB|REQ|REP|DEALER|ROUTER|PULL|PUSH|XPUB|XSUB): i32 = (\d+);/g);
 /** SP socket types (PAIR0 …), from assembly/sp/wire.ts. */
 export const ST = constants("sp/wire.ts", /export const (PAIR0|PAIR1|PUB0|SUB0|REQ0|REP0|PUSH0|PULL0|SURVEYOR0|RESPONDENT0|BUS0): i32 = (\d+);/g);
 /** SP protocol ids on the wire (PROTO.REQ0 = 0x30 …). */
-export const PROTO = {};
-{
-  const src = readFileSync(new URL("assembly/sp/wire.ts", root), "utf8");
-  for (const m of src.matchAll(/export const PROTO_(\w+): u32 = (0x[0-9a-fA-F]+|\d+);/g)) PROTO[m[1]] = Number(m[2]);
-}
+export const PROTO = constants("sp/wire.ts", /export const PROTO_(\w+): u32 = (0x[0-9a-fA-F]+|\d+);/g);
 
 export const EAGAIN = -R.EAGAIN;
 

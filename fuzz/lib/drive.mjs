@@ -10,6 +10,7 @@
 // only what a host can observe at batch boundaries must agree:
 //   ev   pipe events and socket readable edges, in order (output events are
 //        left out: how often "you have bytes" is said depends on the cuts)
+//   rel  the pipes released in the batch (a set: see onReleased)
 //   w    how many writable events (they come when output is taken)
 //   out  per pipe, every output byte of the batch concatenated (message mode:
 //        the messages, in order)
@@ -57,6 +58,9 @@ export function runScenario(sc, setup, plan, opts = {}) {
     }
   };
 
+  // A small process-wide receive budget (bindings that have one) makes the
+  // refusals at a frame header reachable with small inputs.
+  if (setup.receiveBudget && core.setReceiveBudget && !opts.core) core.setReceiveBudget(setup.receiveBudget);
   const heapStart = core.heapBytes;
   let fed = 0;
   const checkHeap = (where) => {
@@ -89,7 +93,10 @@ export function runScenario(sc, setup, plan, opts = {}) {
       onPause: () => ev("p"),
       onResume: () => ev("r"),
       onConnect: () => { p.connectDue = true; ev("n"); },
-      onReleased: () => { p.released = true; ev("x"); },
+      // A release follows the host's pipeClosed(), which a host can only make
+      // between input calls: where it falls among other pipes' events depends
+      // on the cuts. Releases are recorded per batch, as a set.
+      onReleased: () => { p.released = true; if (cur) cur.rel.push(p.n); },
     }));
     all.push(p);
     startPipe(p);
@@ -104,6 +111,13 @@ export function runScenario(sc, setup, plan, opts = {}) {
     // What the core sent on this connection (chunks, or messages): ECHO reads it.
     p.history = [];
     call("startPipe", () => core.startPipe(p.h));
+    // A stream peer standing in for a message one (the zws differential)
+    // speaks its greeting first on every connection.
+    if (setup.peerGreeting) {
+      fed += setup.peerGreeting.length;
+      call("input", () => core.input(p.h, setup.peerGreeting));
+      settleCloses();
+    }
   }
 
   // The pipe a peer on `slot` speaks through now, opening one for a new peer
@@ -127,7 +141,8 @@ export function runScenario(sc, setup, plan, opts = {}) {
       if (!msgs) return;
       call("drain", () => core.drain());
       const list = (cur.out[key] ??= []);
-      for (const m of msgs) { list.push(show(m)); p.history.push(Buffer.from(m)); }
+      const raw = (cur.outMsgs[key] ??= []);
+      for (const m of msgs) { list.push(show(m)); p.history.push(Buffer.from(m)); raw.push(Buffer.from(m)); }
     } else {
       const chunks = call("takeOutput", () => core.takeOutput(p.h));
       if (!chunks) return;
@@ -157,12 +172,15 @@ export function runScenario(sc, setup, plan, opts = {}) {
   }
 
   function begin() {
-    cur = { ev: [], out: {}, outBytes: {}, res: [] };
+    cur = { ev: [], rel: [], out: {}, outBytes: {}, outMsgs: {}, res: [] };
     writable = 0;
   }
 
   function end() {
     takeAll();
+    cur.rel.sort((a, b) => a - b);
+    if (opts.logical) cur.lf = logicalFrames(cur, message);
+    delete cur.outMsgs;
     // Stream output is compared in full: a cut must not change a single byte.
     for (const [k, b] of Object.entries(cur.outBytes)) cur.out[k] = b.length <= 4096 ? b.toString("hex") : `${b.length}#${hash32(b).toString(16)}`;
     delete cur.outBytes;
@@ -175,7 +193,16 @@ export function runScenario(sc, setup, plan, opts = {}) {
   // Where to cut one IN step's bytes, per the plan.
   function cuts(len) {
     if (message || plan.kind === "whole" || len <= 1) return [len];
-    if (plan.kind === "bytes") return new Array(len).fill(1);
+    if (plan.kind === "bytes") {
+      // Byte by byte; a step of more than 8 KiB (a large body) byte by byte
+      // for its first 4 KiB and last 64 bytes, in odd-sized pieces between,
+      // so a campaign is not spent on one 60 KiB frame.
+      if (len <= 8192) return new Array(len).fill(1);
+      const out = new Array(4096).fill(1);
+      let mid = len - 4096 - 64;
+      while (mid > 0) { const n = Math.min(mid, 1021); out.push(n); mid -= n; }
+      return out.concat(new Array(64).fill(1));
+    }
     const out = [];
     let left = len;
     while (left > 0) {
@@ -192,7 +219,9 @@ export function runScenario(sc, setup, plan, opts = {}) {
   function feed(p, data) {
     if (message) {
       fed += data.length + 16;
-      call("input", () => core.input(p.h, data));
+      // One whole message (bindings with inputMessage gather a large body
+      // outside linear memory; older ones take it through input()).
+      call("inputMessage", () => (core.inputMessage ? core.inputMessage(p.h, data) : core.input(p.h, data)));
       settleCloses();
       if (takeAfterChunk()) takeAll();
       return;
@@ -294,6 +323,8 @@ export function runScenario(sc, setup, plan, opts = {}) {
   // ---- closing: every pipe is released ----
   begin();
   call("closeSocket", () => core.closeSocket(sh));
+  delete cur.outMsgs;
+  cur.rel.sort((a, b) => a - b);
   const unreleased = all.filter((p) => !p.released).map((p) => p.n);
   delete cur.outBytes;
   cur.w = writable;
@@ -301,6 +332,34 @@ export function runScenario(sc, setup, plan, opts = {}) {
   cur = null;
   if (unreleased.length) throw new FuzzFailure("memory", `pipes ${unreleased.join(", ")} not released after the socket was closed`);
   return { trace, core, clock, heapAfter: core.heapBytes, heapStart };
+}
+
+// Output as logical frames, whatever the framing: "M" (more) "C" (command)
+// flags and the body, per pipe. A stream's greeting (0xFF at a frame start,
+// a flags byte the core never writes) is left out.
+function logicalFrames(rec, message) {
+  const lf = {};
+  if (message) {
+    for (const [k, msgs] of Object.entries(rec.outMsgs)) {
+      lf[k] = msgs.map((m) => `${m[0] & 1 ? "M" : ""}${m[0] & 2 ? "C" : ""}:${show(m.subarray(1))}`);
+    }
+    return lf;
+  }
+  for (const [k, b] of Object.entries(rec.outBytes)) {
+    const out = [];
+    let at = 0;
+    while (at < b.length) {
+      const f = b[at];
+      if (f === 0xff) { at += 64; continue; }
+      const long = (f & 2) !== 0;
+      const size = long ? Number(b.readBigUInt64BE(at + 1)) : b[at + 1];
+      at += long ? 9 : 2;
+      out.push(`${f & 1 ? "M" : ""}${f & 4 ? "C" : ""}:${show(b.subarray(at, at + size))}`);
+      at += size;
+    }
+    lf[k] = out;
+  }
+  return lf;
 }
 
 /** The first batch where two traces differ, as a readable message; null if equal. */
@@ -314,12 +373,28 @@ export function compareTraces(a, b, nameA, nameB) {
   return null;
 }
 
+// A trace with values drawn from the core's random generator (routing ids,
+// request and survey ids, raw pipe ids) reduced to sizes, and each batch's
+// events as a sorted list (timers of several pipes due at one tick fire in
+// handle-table order, and a second life's pipes sit in other slots): what a
+// second life of the same scenario on the same core must repeat exactly.
+function shape(trace) {
+  const size = (h) => (h.includes("#") ? Number(h.split("#")[0]) : h.length / 2);
+  return trace.map((b) => ({
+    ev: [...b.ev].sort(), rel: b.rel, w: b.w,
+    res: b.res.map((r) => (/^[eso]-?\d+$/.test(r) ? r : r.split(",").map(size))),
+    out: Object.fromEntries(Object.entries(b.out).map(([k, v]) => [k, Array.isArray(v) ? v.map(size) : size(v)])),
+  }));
+}
+
 /**
  * All core-target oracles for one scenario:
  *  (a) no trap, in every run;
  *  (b) whole, byte by byte and `cuts` seeded random cuts give one trace;
  *  (d) heap bounded during each run, and a second life of the same scenario
- *      on the same core ends with heapBytes exactly where the first left it.
+ *      on the same core ends with heapBytes exactly where the first left it,
+ *      with the same events and sizes (nothing leaks from one socket into
+ *      the next: budgets, scratch state, released pipes).
  * Returns the whole-plan trace.
  */
 export function checkScenario(sc, setup, { cuts = 3, seed = 1, heap = true } = {}) {
@@ -333,6 +408,10 @@ export function checkScenario(sc, setup, { cuts = 3, seed = 1, heap = true } = {
     if (again.heapAfter !== base) {
       throw new FuzzFailure("memory", `closing the socket left ${again.heapAfter - base} more raw bytes held than the previous life of the same scenario (${base} → ${again.heapAfter})`);
     }
+    // Nothing of the first socket may leak into the second: its events and
+    // the sizes of everything it sent and received must repeat.
+    const diff = compareTraces(shape(whole.trace), shape(again.trace), "first life", "second life");
+    if (diff) throw new FuzzFailure("second-life", diff, { key: `second life differs: ${diff.split("\n")[0].replace(/\d+/g, "N").slice(0, 60)}` });
   }
   const plans = [{ kind: "bytes" }];
   const r = new Rng(seed);
@@ -361,6 +440,7 @@ export function traceFeatures(prefix, trace) {
       out.add(`${prefix}:${prev}>${k}`);
       prev = k;
     }
+    if (b.rel.length) out.add(`${prefix}:rel`);
     for (const r of b.res) out.add(`${prefix}:${/^[eso]-?\d+$/.test(r) ? r : `m${r.split(",").length}`}`);
     if (Object.keys(b.out).length) out.add(`${prefix}:out${Math.min(Object.keys(b.out).length, 3)}`);
     if (b.w) out.add(`${prefix}:w`);

@@ -1,5 +1,5 @@
 // Target "router": a JS reference model of the ROUTER routing table
-// (assembly/roles/router.ts), compared with what the core does. Raw peers
+// (assembly/zmtp/roles/router.ts), compared with what the core does. Raw peers
 // connect with identities from a small pool (so duplicates are common), an
 // empty one (a generated 0x00 + u32 id, learnt when the peer first speaks),
 // or invalid ones (a leading 0x00, more than 255 bytes); they send, stall

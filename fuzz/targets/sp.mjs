@@ -11,6 +11,7 @@
 //   conf[1]  bit 0 ipc framing, 1 WebSocket message mode, 2 raw socket,
 //            3 maxmsgsize 64, 4 maxTtl 2, 5 high-water marks of 2, 6 pipes
 //            made by connect(), 7 resend interval / survey time 100 ms
+//   conf[2]  bit 0 a receive budget of 100 000 bytes for the whole core
 //
 // ECHO steps let the raw peer answer with the id the core chose (REQ0's
 // request id, SURVEYOR0's survey id), so replies that are accepted are
@@ -63,6 +64,7 @@ export function setupFor(conf) {
     unsubOpt: O.OPT_UNSUBSCRIBE,
     echo: (history, data) => echo(history, data, { ipc, ws }),
     peerProto: PROTO[PEER[role]],
+    receiveBudget: (conf[2] ?? 0) & 1 ? 100000 : 0,
     seed: 11,
   };
 }
@@ -92,7 +94,12 @@ function bits(rng, p) {
   return b;
 }
 
-const body = (rng) => (rng.chance(0.05) ? rng.bytes(rng.range(60, 3000)) : rng.bytes(rng.size(20)));
+// Mostly small; some over the 64-byte limit option; a few of 32 KiB and more
+// (gathered outside linear memory, a 1 KiB head kept for protocol headers).
+const body = (rng) => {
+  if (rng.chance(0.02)) return Buffer.alloc(rng.range(32768, 60000), rng.int(256));
+  return rng.chance(0.05) ? rng.bytes(rng.range(60, 3000)) : rng.bytes(rng.size(20));
+};
 
 /** A payload a peer plausibly sends to `role`. */
 function peerPayload(rng, role) {
@@ -156,7 +163,7 @@ function generateScenario(rng) {
   const ri = rng.int(ROLES.length);
   const role = ROLES[ri];
   const f = bits(rng, 0.2);
-  const conf = Buffer.from([ri, f]);
+  const conf = Buffer.from([ri, f, rng.chance(0.15) ? 1 : 0]);
   const cfg = { ws: (f & 2) !== 0, ipc: (f & 2) === 0 && (f & 1) !== 0, raw: (f & 4) !== 0 };
   const slots = role.startsWith("PAIR") ? rng.range(1, 2) : rng.range(1, 3);
   const steps = [];
@@ -238,7 +245,7 @@ export default {
         const c = setupFor(s.conf);
         return genAction(r, c.name, 3, { ws: c.ws, ipc: c.ipc, raw: ((s.conf[1] ?? 0) & 4) !== 0 })[0];
       },
-      confBytes: 2,
+      confBytes: 3,
       donor: donor ? decodeScenario(donor) : null,
     }));
   },

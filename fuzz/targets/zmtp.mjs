@@ -10,7 +10,8 @@
 //   conf[1]  bit 0 heartbeats, 1 small size/frame limits, 2 high-water marks
 //            of 2, 3 short handshake timeout, 4 type option A, 5 type option
 //            B (see setupFor), 6 pipes made by connect(), 7 a routing id
-//   conf[2]  bit 0 ZWS2.0/NULL (zws target), 1 XPUB verbosity 2, 2 immediate
+//   conf[2]  bit 0 ZWS2.0/NULL (zws target), 1 XPUB verbosity 2, 2 immediate,
+//            3 a receive budget of 100 000 bytes for the whole core
 //
 // Oracles: lib/drive.mjs checkScenario (no trap, whole = byte-by-byte =
 // random cuts, heap bounded and back to its level after close).
@@ -72,6 +73,7 @@ export function setupFor(conf, { ws = false } = {}) {
     externalFrom: READS_FIRST_FRAME.has(name) ? 1 : 0,
     subOpt: O.OPT_SUBSCRIBE,
     unsubOpt: O.OPT_UNSUBSCRIBE,
+    receiveBudget: g & 8 ? 100000 : 0,
     seed: 7,
   };
 }
@@ -88,7 +90,10 @@ function bits(rng, p) {
   return b;
 }
 
+// Mostly small bodies; some long-form (over 255 bytes); a few of 32 KiB and
+// more, which the bindings gather outside linear memory.
 function randomBody(rng) {
+  if (rng.chance(0.02)) return Buffer.alloc(rng.range(32768, 60000), rng.int(256));
   return rng.chance(0.1) ? rng.bytes(rng.range(256, 700)) : rng.bytes(rng.size(24));
 }
 

@@ -9,10 +9,17 @@
 // Every IN step is one message, so there are no byte cuts: the whole-versus-
 // cut oracle here compares taking the output once per batch of messages,
 // after every message, and at random messages.
+//
+// A differential oracle for ZWS2.0/NULL: the same session over a byte stream
+// (a 3.0 greeting first on each connection, each message turned into the
+// ZMTP frame it stands for, heartbeats off since ZWS has none) must give the
+// same events, results and output frames: readZwsMessage and the stream
+// decoder must agree on every frame.
 import { decodeScenario, encodeScenario, OP, step, tick, encodeFrames, describeScenario } from "../lib/scenario.mjs";
-import { checkScenario, traceFeatures, runScenario } from "../lib/drive.mjs";
+import { checkScenario, traceFeatures, runScenario, compareTraces } from "../lib/drive.mjs";
+import { FuzzFailure } from "../lib/failure.mjs";
 import { mutateScenario, mutateBytes } from "../lib/mutate.mjs";
-import { zwsFrame, zwsCommand, zwsReady, commandBody, readyBody, pingData, buf, ZWS_MORE, ZWS_COMMAND } from "../lib/wire.mjs";
+import { zwsFrame, zwsCommand, zwsReady, commandBody, readyBody, pingData, buf, ZWS_MORE, ZWS_COMMAND, greeting, frame, MORE, COMMAND } from "../lib/wire.mjs";
 import { TYPES, PEERS, setupFor, typeOf, peerFrames, readyEntries } from "./zmtp.mjs";
 import { hash32 } from "../lib/rng.mjs";
 
@@ -76,7 +83,7 @@ function generateScenario(rng) {
   const ti = rng.int(TYPES.length);
   const name = TYPES[ti];
   const g = bits(rng, 0.3);
-  const conf = Buffer.from([ti, bits(rng, 0.2) & ~1, g]);
+  const conf = Buffer.from([ti, bits(rng, 0.2) & ~1, g & ~8 | (rng.chance(0.1) ? 8 : 0)]);
   const zwsNull = (g & 1) !== 0;
   const slots = name === "PAIR" ? 1 : rng.range(1, 3);
   const steps = [];
@@ -106,6 +113,27 @@ function mutateMessage(data, rng) {
   }
 }
 
+// One ZWS message as the stream frame it stands for; messages both framings
+// refuse as malformed (empty, reserved flag bits) become a frame with a
+// reserved bit, which the stream decoder refuses for the same reason.
+function streamFrame(m) {
+  if (!m.length || (m[0] & ~3) !== 0) return Buffer.from([0x08, 0x00]);
+  return frame((m[0] & ZWS_MORE ? MORE : 0) | (m[0] & ZWS_COMMAND ? COMMAND : 0), m.subarray(1));
+}
+
+function differential(sc) {
+  const ws = setupFor(sc.conf, { ws: true });
+  const conf = Buffer.from(sc.conf);
+  conf[1] &= ~1;   // no heartbeats on the stream twin: ZWS has none
+  const stream = { ...setupFor(conf), peerGreeting: greeting({ minor: 0 }) };
+  const twin = { conf, steps: sc.steps.map((s) => (s.op === OP.IN ? { ...s, data: streamFrame(s.data) } : s)) };
+  const pick = (t) => t.map((b) => ({ ev: b.ev, rel: b.rel, w: b.w, res: b.res, lf: b.lf }));
+  const a = pick(runScenario(sc, ws, { kind: "whole" }, { logical: true }).trace);
+  const b = pick(runScenario(twin, stream, { kind: "whole" }, { logical: true }).trace);
+  const diff = compareTraces(a, b, "ZWS2.0/NULL", "stream");
+  if (diff) throw new FuzzFailure("zws-vs-stream", diff);
+}
+
 export default {
   name: "zws",
   description: "ZWS 2.0 (message mode): plain ZWS2.0 routing ids and ZWS2.0/NULL READY, frames and commands",
@@ -123,7 +151,9 @@ export default {
   run(input, { cuts = 3 } = {}) {
     const sc = decodeScenario(input);
     const setup = setupFor(sc.conf, { ws: true });
-    return traceFeatures(setup.name, checkScenario(sc, setup, { cuts, seed: hash32(input) }));
+    const features = traceFeatures(setup.name, checkScenario(sc, setup, { cuts, seed: hash32(input) }));
+    if (setup.zwsNull) differential(sc);
+    return features;
   },
   /** The whole-plan trace, one batch a line (node fuzz/run.mjs --trace FILE). */
   trace(input) {

@@ -12,7 +12,7 @@ import { fuzz } from "../../fuzz/lib/engine.mjs";
 import { KNOWN_FILES, KNOWN_SIGNATURES } from "./helpers/known-bugs.mjs";
 
 // Sized so that the whole folder stays well under 15 s on a loaded 2-core machine.
-const RUNS = { zmtp: 150, zws: 150, sp: 150, trie: 120, router: 120, "cli-args": 1500 };
+const RUNS = { zmtp: 120, zws: 120, sp: 120, trie: 100, router: 100, "cli-args": 1500 };
 const SEED = 20240611;
 
 for (const [name, runs] of Object.entries(RUNS)) {
