@@ -18,12 +18,12 @@ import {
   GREETING_OFF_MECHANISM, GREETING_MECHANISM_LEN, ZMTP_MAJOR, ZMTP_MINOR,
   FLAG_MORE, FLAG_LONG, FLAG_COMMAND, FLAG_RESERVED, compatiblePeers, sendsIdentity, ROUTER,
   PING_CONTEXT_MAX,
-} from "./wire";
+} from "./zmtp/wire";
 import {
   commandKind, commandData, Metadata, parseMetadata, writeReady, writeError, writePing, writePong,
   writeSubscription, CMD_READY, CMD_ERROR, CMD_PING, CMD_PONG, CMD_SUBSCRIBE, CMD_CANCEL,
   ZWS_FLAG_MORE, ZWS_FLAG_COMMAND,
-} from "./command";
+} from "./zmtp/command";
 import { MsgQueue, msgNew, msgFree, msgReserve, msgCharge, msgCountExternal, MSG_HEADER } from "./msg";
 import { Trie } from "./trie";
 import { EXTERNAL, addSplice, releaseSplices, moveSplices, extNewReceived, RECEIVE_EXTERNAL_MIN } from "./external";

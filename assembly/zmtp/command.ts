@@ -1,6 +1,6 @@
 // ZMTP command bodies (wire.md A4, A5, A9): building and parsing.
 // A command body is [name_len u8][name][data]; we keep bodies in a Bytes.
-import { Bytes, loadU32BE } from "./bytes";
+import { Bytes, loadU32BE } from "../bytes";
 import { FLAG_COMMAND, FLAG_LONG, SOCKET_TYPE_NAMES, SOCKET_TYPE_COUNT } from "./wire";
 
 export const CMD_UNKNOWN: i32 = 0;

@@ -1,6 +1,6 @@
 /**
  * wasmq/zmq: the zeromq.js v6 socket classes over the Wasm ZMTP core.
- * Each class is a thin shell: its protocol lives in assembly/roles/.
+ * Each class is a thin shell: its protocol lives in assembly/zmtp/roles/.
  *
  * @module wasmq/zmq
  */
@@ -18,7 +18,7 @@ export { setReceiveBudget, receivedBytes } from "../memory.js";
 export type { SocketEvent, EventType, EventError } from "../observer.js";
 export type { ZmqError } from "../errors.js";
 
-// Socket type numbers in the core (assembly/wire.ts).
+// Socket type numbers in the core (assembly/zmtp/wire.ts).
 const enum T { Pair = 0, Pub = 1, Sub = 2, Req = 3, Rep = 4, Dealer = 5, Router = 6, Pull = 7, Push = 8, XPub = 9, XSub = 10 }
 
 type Options<S> = Partial<Omit<{ [K in keyof S as S[K] extends Function ? never : K]: S[K] }, "events" | "closed" | "readable" | "writable" | "lastEndpoint" | "type" | "handle" | "pipes">>;

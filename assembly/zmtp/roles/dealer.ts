@@ -1,7 +1,7 @@
 // DEALER (RFC 28): load-balances out, fair-queues in, no envelope handling.
-import { Socket, recvBegin, recvMessage } from "../socket";
-import { Pipe } from "../pipe";
-import { LoadBalancer } from "../lb";
+import { Socket, recvBegin, recvMessage } from "../../socket";
+import { Pipe } from "../../pipe";
+import { LoadBalancer } from "../../lb";
 import { DEALER } from "../wire";
 
 export class Dealer extends Socket {

@@ -1,8 +1,8 @@
 // PAIR (RFC 31): exactly one peer; a second one is refused.
-import { Socket, recvBegin, recvMessage } from "../socket";
-import { Pipe } from "../pipe";
+import { Socket, recvBegin, recvMessage } from "../../socket";
+import { Pipe } from "../../pipe";
 import { PAIR } from "../wire";
-import { R_PEER_LIMIT } from "../errors";
+import { R_PEER_LIMIT } from "../../errors";
 
 export class Pair extends Socket {
   peer: Pipe | null = null;

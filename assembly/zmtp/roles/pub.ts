@@ -1,7 +1,7 @@
 // PUB (RFC 29): XPUB without the upward channel; cannot receive.
 import { XPub } from "./xpub";
 import { PUB } from "../wire";
-import { ENOTSUP } from "../errors";
+import { ENOTSUP } from "../../errors";
 
 export class Pub extends XPub {
   constructor() { super(PUB); this.reportsUpstream = false; }

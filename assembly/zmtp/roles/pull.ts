@@ -1,5 +1,5 @@
 // PULL (RFC 30): fair-queues messages from PUSH peers; cannot send.
-import { Socket, recvBegin, recvMessage } from "../socket";
+import { Socket, recvBegin, recvMessage } from "../../socket";
 import { PULL } from "../wire";
 
 export class Pull extends Socket {

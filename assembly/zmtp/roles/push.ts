@@ -1,9 +1,9 @@
 // PUSH (RFC 30): load-balances messages to PULL peers; blocks when every
 // pipe is at its high-water mark; ignores anything received.
-import { Socket } from "../socket";
-import { Pipe } from "../pipe";
-import { LoadBalancer } from "../lb";
-import { msgFree } from "../msg";
+import { Socket } from "../../socket";
+import { Pipe } from "../../pipe";
+import { LoadBalancer } from "../../lb";
+import { msgFree } from "../../msg";
 import { PUSH } from "../wire";
 
 export class Push extends Socket {

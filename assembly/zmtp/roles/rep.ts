@@ -2,12 +2,12 @@
 // and including the first empty one) and puts the same envelope in front of
 // the reply, sent back to the pipe the request came from. A request without
 // a delimiter is dropped. Replies to a vanished or full peer are dropped.
-import { Socket, recvBegin, recvMessage } from "../socket";
-import { Pipe } from "../pipe";
-import { Bytes } from "../bytes";
-import { msgFree, msgFrames, msgData, frameIsExternal, frameSlot } from "../msg";
+import { Socket, recvBegin, recvMessage } from "../../socket";
+import { Pipe } from "../../pipe";
+import { Bytes } from "../../bytes";
+import { msgFree, msgFrames, msgData, frameIsExternal, frameSlot } from "../../msg";
 import { REP } from "../wire";
-import { EFSM } from "../errors";
+import { EFSM } from "../../errors";
 
 export class Rep extends Socket {
   mustReply: bool = false;

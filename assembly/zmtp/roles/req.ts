@@ -3,13 +3,13 @@
 // that peer, carrying the delimiter (and the request id under `correlate`),
 // is accepted; anything else is dropped silently, as libzmq does.
 // `relaxed` allows a new request before the reply, abandoning the old one.
-import { Socket, recvBegin, recvMessage } from "../socket";
-import { Pipe } from "../pipe";
-import { LoadBalancer } from "../lb";
-import { msgFree, msgFrames, msgData } from "../msg";
+import { Socket, recvBegin, recvMessage } from "../../socket";
+import { Pipe } from "../../pipe";
+import { LoadBalancer } from "../../lb";
+import { msgFree, msgFrames, msgData } from "../../msg";
 import { REQ } from "../wire";
-import { EFSM } from "../errors";
-import { nextU32 } from "../random";
+import { EFSM } from "../../errors";
+import { nextU32 } from "../../random";
 
 const requestId = memory.data(4);
 

@@ -3,13 +3,13 @@
 // Identity property, or generated (0x00 + u32) when it has none. A duplicate
 // id is refused unless `handover`. Unroutable or full: dropped, or
 // EHOSTUNREACH / EAGAIN with `mandatory`.
-import { Socket, recvBegin, recvMessage, recvFrame } from "../socket";
-import { Pipe } from "../pipe";
-import { Bytes, storeU32BE } from "../bytes";
+import { Socket, recvBegin, recvMessage, recvFrame } from "../../socket";
+import { Pipe } from "../../pipe";
+import { Bytes, storeU32BE } from "../../bytes";
 import { ROUTER } from "../wire";
-import { EHOSTUNREACH, R_DUPLICATE_IDENTITY, R_CLOSED_BY_SOCKET } from "../errors";
-import { nextU32 } from "../random";
-import { callNow } from "../clock";
+import { EHOSTUNREACH, R_DUPLICATE_IDENTITY, R_CLOSED_BY_SOCKET } from "../../errors";
+import { nextU32 } from "../../random";
+import { callNow } from "../../clock";
 
 const lastId = new Bytes();
 

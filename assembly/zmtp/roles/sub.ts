@@ -1,8 +1,8 @@
 // SUB (RFC 29): XSUB whose subscriptions come from the subscribe option.
 import { XSub } from "./xsub";
 import { SUB } from "../wire";
-import { ENOTSUP } from "../errors";
-import { OPT_SUBSCRIBE, OPT_UNSUBSCRIBE } from "../options";
+import { ENOTSUP } from "../../errors";
+import { OPT_SUBSCRIBE, OPT_UNSUBSCRIBE } from "../../options";
 
 export class Sub extends XSub {
   constructor() { super(SUB); }

@@ -4,16 +4,16 @@
 // SUBSCRIBE/CANCEL commands (3.1) or as messages starting 0x01/0x00 (3.0)
 // and are passed up to the application per `verbosity`. PUB is XPUB that
 // keeps the subscriptions to itself.
-import { Socket, recvBegin, recvMessage } from "../socket";
-import { Pipe } from "../pipe";
-import { Trie } from "../trie";
-import { Bytes } from "../bytes";
-import { MsgQueue, msgNew, msgFree, msgFrames, msgData, msgAppendFrame } from "../msg";
+import { Socket, recvBegin, recvMessage } from "../../socket";
+import { Pipe } from "../../pipe";
+import { Trie } from "../../trie";
+import { Bytes } from "../../bytes";
+import { MsgQueue, msgNew, msgFree, msgFrames, msgData, msgAppendFrame } from "../../msg";
 import { XPUB } from "../wire";
-import { OPT_SUBSCRIBE, OPT_UNSUBSCRIBE } from "../options";
-import { emit, EV_PIPE_DROPPED } from "../events";
-import { R_SUBSCRIPTION_LIMIT } from "../errors";
-import { callNow } from "../clock";
+import { OPT_SUBSCRIBE, OPT_UNSUBSCRIBE } from "../../options";
+import { emit, EV_PIPE_DROPPED } from "../../events";
+import { R_SUBSCRIPTION_LIMIT } from "../../errors";
+import { callNow } from "../../clock";
 
 // What one peer may subscribe to: topic bytes held for it and distinct topics.
 const SUBSCRIPTION_BYTES_MAX: f64 = 16777216;

@@ -3,11 +3,11 @@
 // 3.1 peers, 0x01/0x00 messages to 3.0 peers, and all of them again on every
 // new connection. Subscriptions are counted (two subscribes need two cancels).
 // SUB is XSUB with a subscribe option instead of sendable messages.
-import { Socket, recvBegin, recvMessage } from "../socket";
-import { Pipe } from "../pipe";
-import { Trie } from "../trie";
-import { Bytes } from "../bytes";
-import { msgFree, msgFrames, msgData } from "../msg";
+import { Socket, recvBegin, recvMessage } from "../../socket";
+import { Pipe } from "../../pipe";
+import { Trie } from "../../trie";
+import { Bytes } from "../../bytes";
+import { msgFree, msgFrames, msgData } from "../../msg";
 import { XSUB } from "../wire";
 
 const topics = new Bytes();

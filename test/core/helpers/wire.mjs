@@ -14,8 +14,8 @@ function constants(file, re) {
 export const R = constants("errors.ts", /export const (R_\w+|E\w+): i32 = (\d+);/g);
 /** Option ids (OPT_*), from assembly/options.ts. */
 export const O = constants("options.ts", /export const (OPT_\w+): i32 = (\d+);/g);
-/** Socket types (PAIR … XSUB), from assembly/wire.ts. */
-export const T = constants("wire.ts", /export const (PAIR|PUB|SUB|REQ|REP|DEALER|ROUTER|PULL|PUSH|XPUB|XSUB): i32 = (\d+);/g);
+/** Socket types (PAIR … XSUB), from assembly/zmtp/wire.ts. */
+export const T = constants("zmtp/wire.ts", /export const (PAIR|PUB|SUB|REQ|REP|DEALER|ROUTER|PULL|PUSH|XPUB|XSUB): i32 = (\d+);/g);
 export const TYPE_NAMES = Object.fromEntries(Object.entries(T).map(([k, v]) => [v, k]));
 
 /** Negative errno results of send/recv. */
