@@ -75,6 +75,7 @@ export class Actor {
       [O.OPT_RECONNECT_IVL, c.reconnectIvl], [O.OPT_RECONNECT_IVL_MAX, c.reconnectIvlMax]];
     if (!this.sp && c.heartbeatIvl > 0) {
       numeric.push([O.OPT_HEARTBEAT_IVL, c.heartbeatIvl], [O.OPT_HEARTBEAT_TIMEOUT, c.heartbeatTimeout]);
+      if (c.heartbeatTtl > 0) numeric.push([O.OPT_HEARTBEAT_TTL, c.heartbeatTtl]);
     }
     return {
       type, sp: this.sp, ipc: this.sp, sndhwm: c.sndhwm, rcvhwm: c.rcvhwm,
@@ -337,7 +338,8 @@ export class Publisher extends Actor {
   get type() { return this.sp ? ST.PUB0 : T.PUB; }
 
   frames(s, topic, attrs) {
-    const m = this.next(s, { t: topic, ...attrs });
+    // A large body fans out by reference (ZMTP: frame 1 is spliced into every subscriber's output).
+    const m = this.next(s, { t: topic, ...attrs }, { big: !attrs.probe && this.big() });
     const frames = this.sp ? [`${topic}|${m.body}`] : [topic, m.body];
     return { s, frames, key: m.key, info: { probe: !!attrs.probe, topic } };
   }
@@ -624,7 +626,7 @@ export class BusNode extends Actor {
   work(active) {
     if (!active || !this.rng.chance(this.conf.rate)) return;
     const s = this.sock;
-    const m = this.next(s, {});
+    const m = this.next(s, {}, { big: this.big() });
     this.trySend(s, [m.body], m.key, {});
   }
 

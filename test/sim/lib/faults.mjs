@@ -3,9 +3,9 @@
 //
 // A schedule is a plain list of fault records, each with an id (its place
 // in the seed's fault sequence), the step it starts at and, for windows, the
-// step it ends at (the heal ends whatever is still in force). The simulator can run any subset of a
-// schedule; that is how shrinking removes faults one by one and how a
-// failure is replayed from its printed ids.
+// step it ends at (the heal ends whatever is still in force). The simulator
+// can run any subset of a schedule; that is how shrinking removes faults one
+// by one and how a failure is replayed from its printed ids.
 //
 // Kinds (target: a pair of actors that talk, one actor, or hosts):
 //   delay      window, pair   bytes arrive `latency` steps after they were written
@@ -29,8 +29,6 @@
 import { Rng } from "./rng.mjs";
 
 export const WINDOW_KINDS = new Set(["delay", "split", "coalesce", "stall", "slow", "partition", "halfopen"]);
-/** Not faults of a network at all: links that break TCP's promises, for the detection tests. */
-export const BROKEN_KINDS = new Set(["dup", "swap", "drop"]);
 
 /**
  * The seed's endless fault sequence for a scenario: fault i starts a random

@@ -76,7 +76,13 @@ export class Scanner {
 
   /** Tags completed by `piece`, in stream order. */
   feed(piece) {
-    const s = this.tail + Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).toString("latin1");
+    const b = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    if (b.indexOf(0x3e) < 0) {
+      // No '>' here: no tag ends in this piece; only its last bytes may start one.
+      this.tail = (this.tail + b.subarray(Math.max(0, b.length - MAX_TAG)).toString("latin1")).slice(-MAX_TAG);
+      return [];
+    }
+    const s = this.tail + b.toString("latin1");
     const out = [];
     let end = 0;
     TAG.lastIndex = 0;

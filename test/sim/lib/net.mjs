@@ -234,7 +234,7 @@ export class Net {
       }
       from.qBytes -= piece.length;
       n++;
-      this.sim.feed(to.pipe, piece);
+      this.sim.feed(to, piece);
       if (to.closed || link.dead) break;
     }
     if (!from.q.length && from.fin && !to.closed && !to.pipe.paused) {

@@ -21,6 +21,7 @@ function conf(rng, over = {}) {
     reconnectIvlMax: rng.pick([0, 400]),
     heartbeatIvl: 0,
     heartbeatTimeout: 0,
+    heartbeatTtl: 0,
     rate: rng.pick([0.3, 0.6, 0.9]),
     bigP: rng.pick([0, 0.02]),
     subChange: 0.03,
@@ -35,8 +36,10 @@ function conf(rng, over = {}) {
 
 /** ZMTP runs with heartbeats most of the time: they are what notices a half-open connection. */
 function lossyZmtp(rng) {
+  const c = conf(rng);
   const hb = rng.chance(0.7) ? rng.pick([40, 100]) : 0;
-  return conf(rng, { heartbeatIvl: hb, heartbeatTimeout: hb * 3 });
+  // Half the time the PINGs also carry a TTL: the peer then times out too.
+  return { ...c, heartbeatIvl: hb, heartbeatTimeout: hb * 3, heartbeatTtl: rng.chance(0.5) ? hb * 4 : 0 };
 }
 
 const pushPull = (p) => [

@@ -42,13 +42,15 @@
 //   timers       no timer stays due after firing; after the heal only
 //                heartbeats remain; with no sockets, no deadline at all
 //   leak-pipes / leak-links / leak-heap   nothing outlives the sockets
+//   api          a send or receive returned an error the pattern never gives
+//   core-abort   the core trapped (sim-error: the simulator itself threw)
 import { Host, READ_MAX } from "./host.mjs";
 import { Net, pairKey } from "./net.mjs";
 import { Rng } from "./rng.mjs";
 import { tagOf } from "./marker.mjs";
 import { ROLES } from "./actors.mjs";
 import { SCENARIOS } from "./scenarios.mjs";
-import { generateFaults, startFault, endFault, describe } from "./faults.mjs";
+import { generateFaults, startFault, endFault } from "./faults.mjs";
 import { T } from "../../core/helpers/wire.mjs";
 
 const LAP_STEPS = 60;
@@ -131,9 +133,15 @@ export class Sim {
 
   trace(kind, text) { this.traceLines.push(`${this.phase}:${this.step} t=${this.t} ${kind} ${text}`); }
 
-  appEvent(text) {
-    this.appRing.push(`${this.phase}:${this.step} t=${this.t} ${text}`);
-    if (this.appRing.length > APP_RING) this.appRing.shift();
+  // The last APP_RING application events, formatted only if a report wants them.
+  appEvent(who, what, key) {
+    const r = this.appRing;
+    r.push([this.phase, this.step, this.t, who, what, key]);
+    if (r.length > APP_RING * 2) r.splice(0, APP_RING);
+  }
+
+  appLines() {
+    return this.appRing.slice(-APP_RING).map(([ph, st, t, who, what, key]) => `${ph}:${st} t=${t} ${who} ${what} ${key}`);
   }
 
   // ---- fault state the network asks about ----
@@ -187,18 +195,18 @@ export class Sim {
   // ---- the ledger ----
 
   sent(sock, key, info) {
-    const rec = { key, sock, sid: sock.sid, step: this.step, receivers: new Set(), ...info };
+    const rec = { key, sock, sid: sock.sid, step: this.step, receivers: null, reliable: !!info.reliable, exclusive: !!info.exclusive };
     this.sentMap.set(key, rec);
     if (rec.reliable) this.unreceived.add(rec);
     this.stats.sent++;
-    this.appEvent(`${sock.sid} sent ${key}`);
+    this.appEvent(sock.sid, "sent", key);
   }
 
-  /** A link feeds `piece` to `pipe`: the core parses it, the ledger notes the messages it completed. */
-  feed(pipe, piece) {
+  /** A link feeds `piece` to its `end`'s pipe: the core parses it, the ledger notes the messages it completed. */
+  feed(end, piece) {
+    const pipe = end.pipe;
     const tags = pipe.scanner.feed(piece);
     const closes = pipe.closeCount;
-    const end = pipe.end;
     pipe.core.input(pipe.h, piece);
     // A pipe the core closed while parsing this piece stopped somewhere in
     // it: its tags may or may not have been delivered.
@@ -239,17 +247,17 @@ export class Sim {
   received(sock, frames) {
     const t = tagOf(frames);
     this.stats.received++;
-    this.appEvent(`${sock.sid} received ${t ? t.key : "(untagged)"}`);
+    this.appEvent(sock.sid, "received", t ? t.key : "(untagged)");
     if (!t) this.fail("phantom", `${sock.sid} received a message without a tag: ${JSON.stringify(frames.map((f) => f.toString("latin1").slice(0, 40)))}`);
     const n = sock.received.get(t.key) ?? 0;
     if (n > 0 && !sock.actor.allowDup) this.fail("once", `${sock.sid} received ${t.key} a second time`);
     sock.received.set(t.key, n + 1);
     const rec = this.sentMap.get(t.key);
     if (rec) {
-      if (rec.exclusive && rec.receivers.size && !rec.receivers.has(sock.sid)) {
+      if (rec.exclusive && rec.receivers && !rec.receivers.has(sock.sid)) {
         this.fail("once", `${t.key} reached ${[...rec.receivers].join(", ")} and now ${sock.sid}`);
       }
-      rec.receivers.add(sock.sid);
+      (rec.receivers ??= new Set()).add(sock.sid);
       this.unreceived.delete(rec);
     }
     const occs = sock.pending.get(t.key);
@@ -483,8 +491,7 @@ export class Sim {
 
   checkDelivery() {
     for (const rec of this.sentMap.values()) {
-      if (!rec.reliable) continue;
-      if (rec.receivers.size) continue;
+      if (!rec.reliable || rec.receivers) continue;
       const risk = Math.max(rec.sock.lastDeath, rec.sock.closedStep);
       if (rec.step > risk) this.fail("delivery", this.lostMessage(rec));
       this.stats.lost++;
@@ -532,7 +539,7 @@ export class Sim {
       steps: this.steps,
       faults: this.faults,
       trace: this.traceLines,
-      app: this.appRing,
+      app: this.appLines(),
       stats: this.stats,
     };
   }
@@ -543,4 +550,3 @@ export function runSim(scenario, seed, opts = {}) {
   return new Sim(scenario, seed, opts).run();
 }
 
-export { describe };
