@@ -121,12 +121,17 @@ export class Actor {
   probe() {}
   probeCheck() {}
 
-  /** The tag and body text of the next message (the sequence number is spent only if the send succeeds). */
+  /**
+   * The tag and body of the next message (the sequence number is spent only
+   * if the send succeeds). Small bodies are strings (encoded into the core's
+   * input region); large ones are Buffers, which the bindings pass by
+   * reference when they are not a message's first frame.
+   */
   next(s, attrs = {}, { big = false } = {}) {
     const seq = this.seq + 1;
     const key = `${s.sid}:${seq}`;
-    const fill = big ? BIG : this.rng.int(0, 60);
-    return { key, seq, body: "x".repeat(fill) + tag(s.sid, seq, attrs) };
+    const text = "x".repeat(big ? BIG : this.rng.int(0, 60)) + tag(s.sid, seq, attrs);
+    return { key, seq, body: big ? Buffer.from(text, "latin1") : text };
   }
 
   /**
@@ -340,7 +345,8 @@ export class Publisher extends Actor {
   frames(s, topic, attrs) {
     // A large body fans out by reference (ZMTP: frame 1 is spliced into every subscriber's output).
     const m = this.next(s, { t: topic, ...attrs }, { big: !attrs.probe && this.big() });
-    const frames = this.sp ? [`${topic}|${m.body}`] : [topic, m.body];
+    const sp = () => (typeof m.body === "string" ? `${topic}|${m.body}` : Buffer.concat([Buffer.from(`${topic}|`), m.body]));
+    const frames = this.sp ? [sp()] : [topic, m.body];
     return { s, frames, key: m.key, info: { probe: !!attrs.probe, topic } };
   }
 
