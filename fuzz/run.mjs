@@ -18,6 +18,7 @@ import { relative } from "node:path";
 import { NAMES, loadTarget } from "./targets/index.mjs";
 import { fuzz, runOne, shrink, signature } from "./lib/engine.mjs";
 import { storedInputs, saveCrash, readInput, targetOfPath } from "./lib/corpus.mjs";
+import { KNOWN_SIGNATURES } from "../test/fuzz/helpers/known-bugs.mjs";
 
 const { values, positionals } = parseArgs({
   options: {
@@ -100,6 +101,8 @@ async function main() {
     const result = await fuzz(target, {
       runs, seconds, seed, corpus: stored.map((s) => s.input),
       onFailure: async (f) => {
+        // A bug already on test/fuzz/helpers/known-bugs.mjs: reported, not saved again.
+        if (KNOWN_SIGNATURES.has(f.sig)) { console.log(`\n${name}: known bug found again (test/fuzz/helpers/known-bugs.mjs): ${f.sig}`); return; }
         anyFailed = true;
         const small = values["no-shrink"] ? f.input : await shrink(target, f.input, f.sig);
         const where = values["no-save"] ? null : saveCrash(name, small);
@@ -110,10 +113,11 @@ async function main() {
     });
     if (target.close) await target.close();
     const secs = result.ms / 1000;
-    const line = `${name}: ${result.ran} inputs, ${result.survived} survived, ${result.failures.length} distinct failure(s); ` +
+    const known = result.failures.filter((f) => KNOWN_SIGNATURES.has(f.sig)).length;
+    const line = `${name}: ${result.ran} inputs, ${result.survived} survived, ${result.failures.length - known} new distinct failure(s)${known ? ` (+${known} known)` : ""}; ` +
       `${stored.length} stored inputs, corpus ${result.corpus.length}, ${result.features} features, ${secs.toFixed(1)} s (${Math.round(result.ran / secs)}/s)`;
     console.log(line);
-    for (const f of result.failures) console.log(`  ${f.count}× ${f.sig}`);
+    for (const f of result.failures) console.log(`  ${f.count}× ${f.sig}${KNOWN_SIGNATURES.has(f.sig) ? " (known)" : ""}`);
     summary.push(line);
   }
   if (names.length > 1) console.log(`\nsummary (seed ${seed}):\n${summary.map((l) => `  ${l}`).join("\n")}`);

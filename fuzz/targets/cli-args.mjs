@@ -167,7 +167,7 @@ export default {
     const first = outcome(argv);
     const second = outcome(argv);
     if (JSON.stringify(first) !== JSON.stringify(second)) throw new FuzzFailure("determinism", `parse(${JSON.stringify(argv).slice(0, 200)}) gave ${JSON.stringify(first).slice(0, 200)} then ${JSON.stringify(second).slice(0, 200)}`);
-    if (first.usage) return [`usage:${first.usage.replace(/"[^"]*"/g, "S").replace(/\d+/g, "N").slice(0, 50)}`];
+    if (first.usage) return [`usage:${first.usage.replace(/"[^"]*"/g, "S").replace(/\d+/g, "N").split(" ").slice(0, 4).join(" ")}`];
     const r = JSON.parse(first.parsed);
     return [`ok:${r.action}:${r.config ? `${r.config.kind.family}/${r.config.kind.name}/${r.config.endpoints.length}/${r.config.message.length}` : ""}`];
   },
