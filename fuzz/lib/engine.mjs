@@ -32,10 +32,11 @@ export async function runOne(target, input) {
 
 /**
  * Fuzzes `target` for `runs` inputs or `seconds` seconds (whichever is given;
- * tests always give runs). Returns { ran, survived, failures, corpus, features, ms }.
+ * tests always give runs). `corpus` inputs run first (or with runSeeds false
+ * only seed the working corpus). Returns { ran, survived, failures, corpus, features, ms }.
  * failures: [{ input, error, sig }], one per distinct signature.
  */
-export async function fuzz(target, { runs = Infinity, seconds = Infinity, seed = 1, corpus = [], maxCorpus = 400, onFailure } = {}) {
+export async function fuzz(target, { runs = Infinity, seconds = Infinity, seed = 1, corpus = [], runSeeds = true, maxCorpus = 400, onFailure } = {}) {
   const rng = new Rng(seed);
   const started = performance.now();
   const deadline = seconds === Infinity ? Infinity : started + seconds * 1000;
@@ -62,8 +63,10 @@ export async function fuzz(target, { runs = Infinity, seconds = Infinity, seed =
     if (onFailure) await onFailure(f);
   };
 
-  // The seeds first, each exactly as stored.
-  for (const input of corpus) {
+  // The seeds first, each exactly as stored; or, when they are replayed
+  // elsewhere (test/fuzz), only as material to mutate.
+  if (!runSeeds) work.push(...corpus.slice(0, maxCorpus));
+  for (const input of runSeeds ? corpus : []) {
     if (ran >= runs) break;
     ran++;
     const res = await runOne(target, input);
