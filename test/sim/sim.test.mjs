@@ -17,7 +17,7 @@ import { SCENARIOS, DEFAULT_SCENARIOS } from "./lib/scenarios.mjs";
 import { formatFailure } from "./lib/report.mjs";
 
 const SEEDS = [1, 2, 3];
-const STEPS = 300;
+const STEPS = 250;
 
 /** Runs every seed; on a failure the assertion message is the shrunk report (seed, invariant, minimal trace). */
 function sweep(name, seeds = SEEDS, steps = STEPS) {

@@ -5,7 +5,7 @@
 // A run is a pure function of (scenario, seed, steps, fault list): no wall
 // clock, no real timers, no Math.random. Phases:
 //
-//   lap       every actor starts, works 60 fault-free steps, sends its probes
+//   lap       every actor starts, works 30 fault-free steps, sends its probes
 //             and closes, so the cores' shared scratch buffers (receive
 //             descriptors, trie paths, ...) reach their working size; the
 //             heap measured after it is the baseline the leak check returns to
@@ -53,7 +53,7 @@ import { SCENARIOS } from "./scenarios.mjs";
 import { generateFaults, startFault, endFault } from "./faults.mjs";
 import { T } from "../../core/helpers/wire.mjs";
 
-const LAP_STEPS = 60;
+const LAP_STEPS = 30;
 const QUIESCE_MAX = 4000;
 const APP_RING = 40;
 
@@ -426,7 +426,7 @@ export class Sim {
     c.input(0, Buffer.alloc(READ_MAX));
     const s = c.openSocket(T.PULL, { onReadable() {}, onWritable() {} });
     const sink = { onOutput() {}, onHandshake() {}, onClose() {}, onPause() {}, onResume() {}, onConnect() {}, onReleased() {} };
-    for (let i = 0; i < 300; i++) c.startPipe(c.openPipe(s, false, false, sink));
+    for (let i = 0; i < 100; i++) c.startPipe(c.openPipe(s, false, false, sink));
     c.closeSocket(s);
   }
 
