@@ -1,4 +1,6 @@
 // The event queue: fixed 16-byte records the host drains after each call.
+// The EV_* kinds below are one of the sources of bindings/shared.ts
+// (scripts/gen-shared.mjs); keep each on one line as `export const EV_X: i32 = N;`.
 //
 //   +--------+--------+--------+--------+
 //   | kind   | handle | a      | b      |   (i32 each)

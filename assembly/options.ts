@@ -1,5 +1,12 @@
-// Socket option ids shared with bindings/core.ts. Numeric options travel as f64,
-// byte-string options through the input region.
+// Socket options: their ids, the core's record of their values, and the
+// table of every option property a socket has (below the ids).
+//
+// This file is one of the sources of bindings/shared.ts (scripts/gen-shared.mjs):
+// the host takes the ids, the table and the limits at the bottom from there,
+// validates every option a user sets against the table, and reads the
+// values the core holds back through socket_get. Numeric options travel as
+// f64, byte-string options through the input region. Keep each id on one
+// line as `export const OPT_X: i32 = N;`.
 import { SP_MAX_MAX_TTL } from "./sp/wire";
 
 export const OPT_SNDHWM: i32 = 1;
@@ -32,6 +39,130 @@ export const OPT_RESEND_IVL: i32 = 32;
 export const OPT_SURVEY_TIME: i32 = 33;
 export const OPT_SEND_PRIORITY: i32 = 34;
 export const OPT_RECV_PRIORITY: i32 = 35;
+
+// ---- The option table ----
+//
+// One row per option property of a socket class (for the two families with
+// their own defaults, one row per family). Columns:
+//   property  the JavaScript property and constructor option, zeromq.js's name
+//             where zeromq.js has the option
+//   id        the OPT_* id the core holds it under; "host" if the host holds it
+//             (timeouts, transport settings, read-only state)
+//   type      number | boolean | bytes (string or Buffer, null for none; range
+//             = length) | string | strings (string[] or null) | enum(a,b,...)
+//             (the core holds the value's index) | object
+//   default   a literal, or the name of a constant in assembly/ ("-": none);
+//             for an id, the core's Options (and the SP socket's defaults)
+//             must start with this value: test/core/shared.test.mjs checks
+//   range     min..max, either end open ("-": none)
+//   family    zmq (wasmq/zmq), sp (wasmq/sp) or both
+//   access    rw; ro (read-only); init (constructor option only); or
+//             unsupported: a zeromq.js or nng option wasmq does not implement
+//             yet, refused with a TypeError rather than stored and ignored
+//   on        the socket types that have it (names from zmtp/wire.ts and
+//             sp/wire.ts), "*" for every type of the family
+//   native    the libzmq / nng / nanomsg option it stands for
+//
+// property                        | id                    | type      | default                 | range      | family | access      | on             | native
+// ------------------------------- | --------------------- | --------- | ----------------------- | ---------- | ------ | ----------- | -------------- | ------
+// sendHighWaterMark               | OPT_SNDHWM            | number    | 1000                    | 0..        | both   | rw          | *              | ZMQ_SNDHWM, NNG_OPT_SENDBUF
+// receiveHighWaterMark            | OPT_RCVHWM            | number    | 1000                    | 0..        | both   | rw          | *              | ZMQ_RCVHWM, NNG_OPT_RECVBUF
+// maxMessageSize                  | OPT_MAXMSGSIZE        | number    | -1                      | -1..       | zmq    | rw          | *              | ZMQ_MAXMSGSIZE
+// maxMessageSize                  | OPT_MAXMSGSIZE        | number    | SP_DEFAULT_MAX_MSG_SIZE | -1..       | sp     | rw          | *              | NNG_OPT_RECVMAXSZ, NN_RCVMAXSIZE
+// handshakeInterval               | OPT_HANDSHAKE_IVL     | number    | 30000                   | 0..        | zmq    | rw          | *              | ZMQ_HANDSHAKE_IVL
+// handshakeInterval               | OPT_HANDSHAKE_IVL     | number    | SP_NEGOTIATION_TIMEOUT  | 0..        | sp     | rw          | *              | (nng: fixed)
+// reconnectInterval               | OPT_RECONNECT_IVL     | number    | 100                     | -1..       | both   | rw          | *              | ZMQ_RECONNECT_IVL, NNG_OPT_RECONNMINT
+// reconnectMaxInterval            | OPT_RECONNECT_IVL_MAX | number    | 0                       | 0..        | both   | rw          | *              | ZMQ_RECONNECT_IVL_MAX, NNG_OPT_RECONNMAXT
+// sendTimeout                     | host                  | number    | -1                      | -1..       | both   | rw          | *              | ZMQ_SNDTIMEO, NNG_OPT_SENDTIMEO
+// receiveTimeout                  | host                  | number    | -1                      | -1..       | both   | rw          | *              | ZMQ_RCVTIMEO, NNG_OPT_RECVTIMEO
+// linger                          | host                  | number    | -1                      | -1..       | both   | rw          | *              | ZMQ_LINGER, NN_LINGER
+// wsOrigins                       | host                  | strings   | null                    | -          | both   | rw          | *              | -
+// immediate                       | OPT_IMMEDIATE         | boolean   | false                   | -          | zmq    | rw          | *              | ZMQ_IMMEDIATE
+// conflate                        | OPT_CONFLATE          | boolean   | false                   | -          | zmq    | rw          | *              | ZMQ_CONFLATE
+// heartbeatInterval               | OPT_HEARTBEAT_IVL     | number    | 0                       | 0..        | zmq    | rw          | *              | ZMQ_HEARTBEAT_IVL
+// heartbeatTimeToLive             | OPT_HEARTBEAT_TTL     | number    | 0                       | 0..        | zmq    | rw          | *              | ZMQ_HEARTBEAT_TTL
+// heartbeatTimeout                | OPT_HEARTBEAT_TIMEOUT | number    | -1                      | -1..       | zmq    | rw          | *              | ZMQ_HEARTBEAT_TIMEOUT
+// routingId                       | OPT_ROUTING_ID        | bytes     | null                    | 0..255     | zmq    | rw          | *              | ZMQ_ROUTING_ID
+// mandatory                       | OPT_ROUTER_MANDATORY  | boolean   | false                   | -          | zmq    | rw          | ROUTER         | ZMQ_ROUTER_MANDATORY
+// handover                        | OPT_ROUTER_HANDOVER   | boolean   | false                   | -          | zmq    | rw          | ROUTER         | ZMQ_ROUTER_HANDOVER
+// correlate                       | OPT_REQ_CORRELATE     | boolean   | false                   | -          | zmq    | rw          | REQ            | ZMQ_REQ_CORRELATE
+// relaxed                         | OPT_REQ_RELAXED       | boolean   | false                   | -          | zmq    | rw          | REQ            | ZMQ_REQ_RELAXED
+// verbosity                       | OPT_XPUB_VERBOSITY    | enum(null,allSubs,allSubsUnsubs) | null | -        | zmq    | rw          | XPUB           | ZMQ_XPUB_VERBOSE, ZMQ_XPUB_VERBOSER
+// manual                          | OPT_XPUB_MANUAL       | boolean   | false                   | -          | zmq    | rw          | XPUB           | ZMQ_XPUB_MANUAL
+// raw                             | OPT_RAW               | boolean   | false                   | -          | sp     | init        | *              | NNG_OPT_RAW
+// maxTtl                          | OPT_MAX_TTL           | number    | SP_DEFAULT_MAX_TTL      | 1..SP_MAX_MAX_TTL | sp | rw       | *              | NNG_OPT_MAXTTL
+// sendPriority                    | OPT_SEND_PRIORITY     | number    | 8                       | 1..16      | sp     | rw          | *              | NN_SNDPRIO
+// receivePriority                 | OPT_RECV_PRIORITY     | number    | 8                       | 1..16      | sp     | rw          | *              | NN_RCVPRIO
+// resendInterval                  | OPT_RESEND_IVL        | number    | SP_DEFAULT_RESEND_IVL   | 0..        | sp     | rw          | REQ0           | NNG_OPT_REQ_RESENDTIME
+// surveyTime                      | OPT_SURVEY_TIME       | number    | SP_DEFAULT_SURVEY_TIME  | 0..        | sp     | rw          | SURVEYOR0      | NNG_OPT_SURVEYOR_SURVEYTIME
+// tcpNoDelay                      | host                  | boolean   | true                    | -          | sp     | rw          | *              | NNG_OPT_TCP_NODELAY
+// ipv4Only                        | host                  | boolean   | false                   | -          | sp     | rw          | *              | NN_IPV4ONLY
+// name                            | host                  | string    | ""                      | -          | sp     | rw          | *              | NNG_OPT_SOCKNAME
+// type                            | host                  | number    | -                       | -          | both   | ro          | *              | ZMQ_TYPE, NNG_OPT_PROTO
+// lastEndpoint                    | host                  | string    | null                    | -          | both   | ro          | *              | ZMQ_LAST_ENDPOINT
+// closed                          | host                  | boolean   | false                   | -          | both   | ro          | *              | -
+// readable                        | host                  | boolean   | false                   | -          | both   | ro          | *              | ZMQ_EVENTS (ZMQ_POLLIN)
+// writable                        | host                  | boolean   | -                       | -          | both   | ro          | *              | ZMQ_EVENTS (ZMQ_POLLOUT)
+// events                          | host                  | object    | -                       | -          | both   | ro          | *              | (zmq_socket_monitor)
+// context                         | host                  | object    | -                       | -          | zmq    | unsupported | *              | (zmq_ctx_new)
+// affinity                        | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_AFFINITY
+// rate                            | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_RATE
+// recoveryInterval                | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_RECOVERY_IVL
+// sendBufferSize                  | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_SNDBUF
+// receiveBufferSize               | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_RCVBUF
+// multicastHops                   | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_MULTICAST_HOPS
+// multicastMaxTransportDataUnit   | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_MULTICAST_MAXTPDU
+// backlog                         | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_BACKLOG
+// ipv6                            | host                  | boolean   | -                       | -          | zmq    | unsupported | *              | ZMQ_IPV6
+// interface                       | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_BINDTODEVICE
+// tcpKeepalive                    | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_TCP_KEEPALIVE
+// tcpKeepaliveCount               | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_TCP_KEEPALIVE_CNT
+// tcpKeepaliveIdle                | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_TCP_KEEPALIVE_IDLE
+// tcpKeepaliveInterval            | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_TCP_KEEPALIVE_INTVL
+// tcpAcceptFilter                 | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_TCP_ACCEPT_FILTER
+// tcpMaxRetransmitTimeout         | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_TCP_MAXRT
+// connectTimeout                  | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_CONNECT_TIMEOUT
+// typeOfService                   | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_TOS
+// socksProxy                      | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_SOCKS_PROXY
+// loopbackFastPath                | host                  | boolean   | -                       | -          | zmq    | unsupported | *              | ZMQ_LOOPBACK_FASTPATH
+// securityMechanism               | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_MECHANISM
+// plainServer                     | host                  | boolean   | -                       | -          | zmq    | unsupported | *              | ZMQ_PLAIN_SERVER
+// plainUsername                   | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_PLAIN_USERNAME
+// plainPassword                   | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_PLAIN_PASSWORD
+// curveServer                     | host                  | boolean   | -                       | -          | zmq    | unsupported | *              | ZMQ_CURVE_SERVER
+// curvePublicKey                  | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_CURVE_PUBLICKEY
+// curveSecretKey                  | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_CURVE_SECRETKEY
+// curveServerKey                  | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_CURVE_SERVERKEY
+// gssapiServer                    | host                  | boolean   | -                       | -          | zmq    | unsupported | *              | ZMQ_GSSAPI_SERVER
+// gssapiPrincipal                 | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_GSSAPI_PRINCIPAL
+// gssapiServicePrincipal          | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_GSSAPI_SERVICE_PRINCIPAL
+// gssapiPlainText                 | host                  | boolean   | -                       | -          | zmq    | unsupported | *              | ZMQ_GSSAPI_PLAINTEXT
+// gssapiPrincipalNameType         | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_GSSAPI_PRINCIPAL_NAMETYPE
+// gssapiServicePrincipalNameType  | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_GSSAPI_SERVICE_PRINCIPAL_NAMETYPE
+// zapDomain                       | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_ZAP_DOMAIN
+// zapEnforceDomain                | host                  | boolean   | -                       | -          | zmq    | unsupported | *              | ZMQ_ZAP_ENFORCE_DOMAIN
+// threadSafe                      | host                  | boolean   | -                       | -          | zmq    | unsupported | *              | ZMQ_THREAD_SAFE
+// vmciBufferSize                  | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_VMCI_BUFFER_SIZE
+// vmciBufferMinSize               | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_VMCI_BUFFER_MIN_SIZE
+// vmciBufferMaxSize               | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_VMCI_BUFFER_MAX_SIZE
+// vmciConnectTimeout              | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_VMCI_CONNECT_TIMEOUT
+// probeRouter                     | host                  | boolean   | -                       | -          | zmq    | unsupported | REQ,DEALER,ROUTER | ZMQ_PROBE_ROUTER
+// noDrop                          | host                  | boolean   | -                       | -          | zmq    | unsupported | PUB,XPUB       | ZMQ_XPUB_NODROP
+// welcomeMessage                  | host                  | string    | -                       | -          | zmq    | unsupported | XPUB           | ZMQ_XPUB_WELCOME_MSG
+// invertMatching                  | host                  | boolean   | -                       | -          | zmq    | unsupported | PUB,SUB,XPUB   | ZMQ_INVERT_MATCHING
+// tcpKeepAlive                    | host                  | boolean   | -                       | -          | sp     | unsupported | *              | NNG_OPT_TCP_KEEPALIVE
+// tlsConfig                       | host                  | object    | -                       | -          | sp     | unsupported | *              | NNG_OPT_TLS_CONFIG
+// tlsAuthMode                     | host                  | number    | -                       | -          | sp     | unsupported | *              | NNG_OPT_TLS_AUTH_MODE
+// tlsCaFile                       | host                  | string    | -                       | -          | sp     | unsupported | *              | NNG_OPT_TLS_CA_FILE
+// tlsCertKeyFile                  | host                  | string    | -                       | -          | sp     | unsupported | *              | NNG_OPT_TLS_CERT_KEY_FILE
+// tlsServerName                   | host                  | string    | -                       | -          | sp     | unsupported | *              | NNG_OPT_TLS_SERVER_NAME
+// ipcPermissions                  | host                  | number    | -                       | -          | sp     | unsupported | *              | NNG_OPT_IPC_PERMISSIONS
+// wsRequestHeaders                | host                  | string    | -                       | -          | sp     | unsupported | *              | NNG_OPT_WS_REQUEST_HEADERS
+// wsResponseHeaders               | host                  | string    | -                       | -          | sp     | unsupported | *              | NNG_OPT_WS_RESPONSE_HEADERS
+// preferNew                       | host                  | boolean   | -                       | -          | sp     | unsupported | SUB0           | NNG_OPT_SUB_PREFNEW
+//
+// Not in the table: OPT_MAX_FRAMES (no property yet), OPT_SUBSCRIBE and
+// OPT_UNSUBSCRIBE (the subscribe()/unsubscribe() methods).
 
 export class Options {
   sndhwm: i32 = 1000;
@@ -122,3 +253,10 @@ export class Options {
     return true;
   }
 }
+
+// ---- Limits of what the host writes into the input region ----
+//
+// They bound linear memory whatever a caller sends or a transport hands over
+// (input_reserve in index.ts grows the region to the largest request).
+export const INPUT_MAX: u32 = 268435456;  // bytes one send may copy in (the frames a role reads); more: EMSGSIZE
+export const INPUT_CHUNK: u32 = 65536;    // bytes of a received chunk fed per pipe_input call

@@ -6,31 +6,19 @@
 // events to the handlers registered per socket and per pipe.
 import { WASM_BASE64 } from "./wasm-inline.js";
 import { MAX_TIMER_DELAY } from "./timers.js";
-
-export const enum Ev {
-  PipeOutput = 1,
-  Readable = 2,
-  Writable = 3,
-  Handshake = 4,
-  PipeClose = 5,
-  PipePause = 6,
-  PipeResume = 7,
-  PipeConnect = 8,
-  PipeReleased = 9,
-  PipeDropped = 10,
-  ExtFree = 11,
-}
+import { Ev, Errno, Limit, PipeFlag } from "./shared.js";
 
 /** Frames at least this large stay in JS memory and are spliced into the output. */
-export const EXTERNAL_MIN = 32 * 1024;
-// Bytes a send may copy into linear memory (the frames a role reads, such as
-// a PUB's topic frame or an SP REQ's request, which it keeps to resend).
-// Larger sends fail with EMSGSIZE rather than grow the shared Wasm memory.
-const INPUT_MAX = 256 * 1024 * 1024;
-const EMSGSIZE = 90;
-// Bytes of a received chunk copied into the input region per core call.
-const INPUT_CHUNK = 64 * 1024;
-const EXTERNAL = 0x80000000;
+export const EXTERNAL_MIN: number = Limit.EXTERNAL_MIN;
+// Sends that would copy more than Limit.INPUT_MAX bytes into linear memory
+// (the frames a role reads, such as a PUB's topic frame or an SP REQ's
+// request, which it keeps to resend) fail with EMSGSIZE rather than grow the
+// shared Wasm memory; received chunks go in Limit.INPUT_CHUNK at a time.
+// Both come from the core's sources through shared.ts, as every number here.
+
+// Records the core lays out in its memory, in i32/u32 words.
+const EVENT_WORDS = Limit.EVENT_SIZE >>> 2;
+const SPLICE_WORDS = Limit.SPLICE_SIZE >>> 2;
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -235,7 +223,7 @@ export class Core {
    * before it are copied into linear memory for roles that read them.
    */
   send(h: number, frames: Frame[], externalFrom = 1): number {
-    if (!this.writeInput(frames, true, externalFrom)) return -EMSGSIZE;
+    if (!this.writeInput(frames, true, externalFrom)) return -Errno.EMSGSIZE;
     const rc = this.x.socket_send(h, frames.length, this.now());
     this.drain();
     return rc;
@@ -253,10 +241,10 @@ export class Core {
       const ptr = u32[d++];
       const len = u32[d++];
       const offset = u32[d++];
-      if (len & EXTERNAL) {
+      if (len & Limit.EXTERNAL) {
         // A received body that never entered linear memory: a view of it.
         const body = this.external.get(ptr)!;
-        const n = (len & ~EXTERNAL) >>> 0;
+        const n = (len & ~Limit.EXTERNAL) >>> 0;
         frames[i] = (offset === 0 && n === body.length ? body : body.subarray(offset, offset + n)) as Buffer;
         continue;
       }
@@ -270,14 +258,14 @@ export class Core {
   }
 
   // Writes frames into the input region; with `prefixed`, as [len u32][bytes]...
-  // False, writing nothing, if the frames to copy exceed INPUT_MAX.
+  // False, writing nothing, if the frames to copy exceed Limit.INPUT_MAX.
   private writeInput(frames: Frame[], prefixed = false, externalFrom = Infinity): boolean {
     let total = 0;
     for (let i = 0; i < frames.length; i++) {
       const f = frames[i];
       total += prefixed && this.isExternal(f, i, externalFrom) ? 8 : frameLength(f) + (prefixed ? 4 : 0);
     }
-    if (total > INPUT_MAX) return false;
+    if (total > Limit.INPUT_MAX) return false;
     const base = this.x.input_reserve(total);
     const u8 = this.views();
     let at = base;
@@ -295,7 +283,7 @@ export class Core {
         const id = this.nextExternal;
         this.nextExternal = id >= 0x7fffffff ? 1 : id + 1;
         this.external.set(id, f);
-        writeU32LE(u8, at, (EXTERNAL | f.length) >>> 0);
+        writeU32LE(u8, at, (Limit.EXTERNAL | f.length) >>> 0);
         writeU32LE(u8, at + 4, id);
         at += 8;
       } else {
@@ -315,7 +303,7 @@ export class Core {
 
   /** ipcFraming: SP's IPC mapping (a message-type byte before each size). */
   openPipe(socket: number, outbound: boolean, ipcFraming: boolean, sink: PipeSink): number {
-    const h = this.x.pipe_open(socket, (outbound ? 1 : 0) | (ipcFraming ? 2 : 0));
+    const h = this.x.pipe_open(socket, (outbound ? PipeFlag.OUTBOUND : 0) | (ipcFraming ? PipeFlag.IPC : 0));
     if (h < 0) throw new Error("socket is closed");
     this.pipes.set(h, sink);
     return h;
@@ -327,10 +315,12 @@ export class Core {
    * ZWS2.0/NULL rather than plain ZWS2.0.
    */
   setPipeMode(h: number, ws: boolean, zwsNull: boolean): void {
-    this.x.pipe_set_mode(h, (ws ? 4 : 0) | (zwsNull ? 8 : 0));
+    this.x.pipe_set_mode(h, (ws ? PipeFlag.WS : 0) | (zwsNull ? PipeFlag.WS_NULL : 0));
   }
 
   startPipe(h: number): void {
+    // A new connection: whatever body the last one was bringing is gone.
+    this.gathers.delete(h);
     this.x.pipe_start(h, this.now());
     this.drain();
   }
@@ -379,9 +369,9 @@ export class Core {
         this.x.pipe_ext_advance(h, take, this.now());
         continue;
       }
-      // At most INPUT_CHUNK at a time: the input region stays that small
+      // At most Limit.INPUT_CHUNK at a time: the input region stays that small
       // whatever size of chunk a transport hands over.
-      const len = Math.min(n - off, INPUT_CHUNK);
+      const len = Math.min(n - off, Limit.INPUT_CHUNK);
       const base = this.x.input_reserve(len);
       this.views().set(off === 0 && len === n ? chunk : chunk.subarray(off, off + len), base);
       const took = this.x.pipe_input(h, len, this.now());
@@ -431,7 +421,7 @@ export class Core {
       const u32 = this.u32;
       let sp = this.x.pipe_splices_ptr(h) >>> 2;
       let at = 0;
-      for (let i = 0; i < nsplices; i++, sp += 3) {
+      for (let i = 0; i < nsplices; i++, sp += SPLICE_WORDS) {
         const offset = u32[sp];
         if (offset > at) chunks.push(copyOut(u8, ptr + at, offset - at));
         chunks.push(this.external.get(u32[sp + 1])!);
@@ -465,9 +455,9 @@ export class Core {
       at += 4;
       const pieces: Uint8Array[] = [];
       while (remaining > 0) {
-        const nextSplice = si < nsplices ? u32[sp0 + si * 3] : Infinity;
+        const nextSplice = si < nsplices ? u32[sp0 + si * SPLICE_WORDS] : Infinity;
         if (nextSplice === at) {
-          const body = this.external.get(u32[sp0 + si * 3 + 1])!;
+          const body = this.external.get(u32[sp0 + si * SPLICE_WORDS + 1])!;
           pieces.push(body);
           remaining -= body.length;
           si++;
@@ -485,12 +475,14 @@ export class Core {
   }
 
   pipeClosed(h: number): void {
+    this.gathers.delete(h);
     this.x.pipe_closed(h, this.now());
     this.drain();
   }
 
   /** The transport refused the peer for `reason` (a core close reason); the pipe closes as after pipeClosed. */
   pipeFailed(h: number, reason: number): void {
+    this.gathers.delete(h);
     this.x.pipe_fail(h, reason, this.now());
     this.drain();
   }
@@ -501,6 +493,7 @@ export class Core {
   }
 
   destroyPipe(h: number): void {
+    this.gathers.delete(h);
     this.x.pipe_destroy(h, this.now());
     this.drain();
   }
@@ -517,9 +510,9 @@ export class Core {
         if (n === 0) break;
         this.views();
         const start = this.x.events_ptr() >>> 2;
-        const batch = this.i32.slice(start, start + n * 4);
+        const batch = this.i32.slice(start, start + n * EVENT_WORDS);
         this.x.events_clear();
-        for (let i = 0; i < batch.length; i += 4) this.dispatch(batch[i], batch[i + 1], batch[i + 2]);
+        for (let i = 0; i < batch.length; i += EVENT_WORDS) this.dispatch(batch[i], batch[i + 1], batch[i + 2]);
       }
     } finally {
       this.draining = false;
@@ -528,23 +521,23 @@ export class Core {
   }
 
   private dispatch(kind: number, h: number, a: number): void {
-    if (kind === Ev.ExtFree) { this.external.delete(h >>> 0); return; }
-    if (kind === Ev.Readable || kind === Ev.Writable) {
+    if (kind === Ev.EXT_FREE) { this.external.delete(h >>> 0); return; }
+    if (kind === Ev.READABLE || kind === Ev.WRITABLE) {
       const s = this.sockets.get(h);
       if (!s) return;
-      if (kind === Ev.Readable) s.onReadable(); else s.onWritable();
+      if (kind === Ev.READABLE) s.onReadable(); else s.onWritable();
       return;
     }
     const p = this.pipes.get(h);
     if (!p) return;
     switch (kind) {
-      case Ev.PipeOutput: p.onOutput(a === 1); break;
-      case Ev.Handshake: p.onHandshake(a); break;
-      case Ev.PipeClose: this.gathers.delete(h); p.onClose(a); break;
-      case Ev.PipePause: p.onPause(); break;
-      case Ev.PipeResume: p.onResume(); break;
-      case Ev.PipeConnect: p.onConnect(); break;
-      case Ev.PipeReleased: this.pipes.delete(h); this.gathers.delete(h); p.onReleased(); break;
+      case Ev.PIPE_OUTPUT: p.onOutput(a === 1); break;
+      case Ev.HANDSHAKE: p.onHandshake(a); break;
+      case Ev.PIPE_CLOSE: this.gathers.delete(h); p.onClose(a); break;
+      case Ev.PIPE_PAUSE: p.onPause(); break;
+      case Ev.PIPE_RESUME: p.onResume(); break;
+      case Ev.PIPE_CONNECT: p.onConnect(); break;
+      case Ev.PIPE_RELEASED: this.pipes.delete(h); this.gathers.delete(h); p.onReleased(); break;
     }
   }
 

@@ -1,5 +1,5 @@
 // Errors with the stable `code` strings zeromq.js users match on.
-import { errnoCodes } from "../bindings/codes.js";
+import { ERRNO_CODES } from "../bindings/shared.js";
 
 /** The errors wasmq throws and rejects with: an Error with a stable code string. */
 export interface ZmqError extends Error {
@@ -34,6 +34,6 @@ const messages: Record<string, string> = {
 /** An error for a negative result from the core. */
 export function fromErrno(rc: number): ZmqError {
   const errno = -rc;
-  const code = errnoCodes[errno] ?? "EUNKNOWN";
+  const code = ERRNO_CODES[errno] ?? "EUNKNOWN";
   return zmqError(code, messages[code] ?? code, { errno });
 }

@@ -2,7 +2,7 @@
 // flushes its output once per event-loop turn, applies back-pressure, and
 // turns the core's pipe events into socket events.
 import { core, type PipeSink } from "../bindings/core.js";
-import { reasonCodes, isProtocolError, Reason } from "../bindings/codes.js";
+import { REASON_CODES, PROTOCOL_REASONS, Reason } from "../bindings/shared.js";
 import { transportFor, type Conn, type Listener } from "./transports/transport.js";
 import type { SocketBase } from "./socket.js";
 import type { EventError } from "./observer.js";
@@ -40,7 +40,7 @@ function flushAll(): void {
 }
 
 function reasonError(r: number): EventError {
-  const code = reasonCodes[r] ?? "EPROTO";
+  const code = REASON_CODES[r] ?? "EPROTO";
   return Object.assign(new Error(code), { code });
 }
 
@@ -123,7 +123,7 @@ export class PipeHost implements PipeSink {
     this.sock.events.emit({
       type: "disconnect",
       address: this.address,
-      ...(r && r !== Reason.PeerClosed && r !== Reason.ClosedBySocket ? { error: reasonError(r) } : {}),
+      ...(r && r !== Reason.PEER_CLOSED && r !== Reason.CLOSED_BY_SOCKET ? { error: reasonError(r) } : {}),
     });
   }
 
@@ -147,8 +147,8 @@ export class PipeHost implements PipeSink {
     // Send what is queued (an ERROR command, say), then end the connection.
     this.flush();
     this.conn?.end();
-    if (!this.handshaken && reason !== Reason.ClosedBySocket) {
-      const type = isProtocolError(reason) ? "handshake:error:protocol" : "handshake:error:other";
+    if (!this.handshaken && reason !== Reason.CLOSED_BY_SOCKET) {
+      const type = PROTOCOL_REASONS.has(reason) ? "handshake:error:protocol" : "handshake:error:other";
       this.sock.events.emit({ type, address: this.address, error: reasonError(reason) });
     }
   }

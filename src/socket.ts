@@ -2,6 +2,9 @@
 // endpoints (bind/connect), the promise API over the core's send/recv,
 // linger, the options they share, events.
 //
+// Options are checked against the option table (options.ts); those the core
+// holds are read back from it, not from copies kept here.
+//
 // Per message this does one core call and no allocation beyond the frames
 // themselves: a send that the core accepts resolves with a shared settled
 // promise; a receive with a message waiting resolves at once. Output is
@@ -12,9 +15,12 @@ import { Observer } from "./observer.js";
 import { zmqError, fromErrno, type ZmqError } from "./errors.js";
 import { PipeHost } from "./pipe-host.js";
 import { transportFor, type Listener, type Dialing, type Conn, type TransportOptions } from "./transports/transport.js";
-import { Opt } from "./options.js";
+import {
+  admit, appliesTo, checkValue, optionRow, familyOf, toCore, fromCore, optionError, type Family, type OptionSpec,
+} from "./options.js";
+import { Errno, Poll, OPTIONS } from "../bindings/shared.js";
 
-const EAGAIN = -11;
+const EAGAIN = -Errno.EAGAIN;
 const RESOLVED: Promise<void> = Promise.resolve();
 
 /** One message frame: a Buffer or Uint8Array, a string (sent as UTF-8), an ArrayBuffer, or null (an empty frame). */
@@ -109,8 +115,9 @@ export const zmqErrors: ErrorStyle = {
 };
 
 export class SocketBase implements SocketSink {
-  /** Socket events: accept, connect, handshake, disconnect, ... */
-  readonly events = new Observer();
+  private readonly _events = new Observer();
+  private readonly _type: number;
+  /** @internal which option table applies: wasmq/zmq's or wasmq/sp's. */ readonly family: Family;
   /** @internal */ readonly handle: number;
   /** @internal */ readonly pipes = new Set<PipeHost>();
   private listeners = new Map<string, { listener: Listener; address: string }>();
@@ -119,17 +126,11 @@ export class SocketBase implements SocketSink {
   private recvWaiters: RecvWaiter[] = [];
   private _closed = false;
   private _lastEndpoint: string | null = null;
-  protected host = {
-    sendTimeout: -1,
-    receiveTimeout: -1,
-    linger: -1,
-    reconnectInterval: 100,
-    reconnectMaxInterval: 0,
-    sendHighWaterMark: 1000,
-    receiveHighWaterMark: 1000,
-    maxMessageSize: -1,
-    handshakeInterval: 30000,
-  };
+  // The options the host holds (the core has no use for them); the others
+  // live in the core only.
+  protected host: { sendTimeout: number; receiveTimeout: number; linger: number };
+  // What the core held when the socket closed: its getters still answer.
+  private final: Map<number, number> | null = null;
 
   /**
    * @internal The first frame index that may be sent by reference (large
@@ -142,31 +143,65 @@ export class SocketBase implements SocketSink {
   /** @internal options for the transports this socket opens. */
   transportOptions: TransportOptions = {};
 
-  constructor(readonly type: number, protected errors: ErrorStyle = zmqErrors) {
+  constructor(type: number, protected errors: ErrorStyle = zmqErrors) {
+    this._type = type;
+    this.family = familyOf(type);
     this.handle = core().openSocket(type, this);
+    this.host = {
+      sendTimeout: this.tableDefault("sendTimeout") as number,
+      receiveTimeout: this.tableDefault("receiveTimeout") as number,
+      linger: this.tableDefault("linger") as number,
+    };
   }
 
-  /** Sets options from a constructor's object, once the subclass's own fields exist. */
-  protected configure(options: object | undefined): void {
-    if (!options) return;
+  /**
+   * Sets options from a constructor's object, once the subclass's own fields
+   * exist, each checked as a property set is; then seals the socket.
+   * An option given as undefined is left at its default.
+   */
+  protected configure(options: object | null | undefined): void {
     try {
-      Object.assign(this, options);
+      if (options !== undefined && options !== null) {
+        if (typeof options !== "object") throw optionError("Options must be an object");
+        const given = options as Record<string, unknown>;
+        for (const name of Object.keys(given)) {
+          if (given[name] === undefined) continue;
+          const o = admit(this._type, name, true);
+          if (o.access === "init") continue; // taken by the constructor already
+          (this as unknown as Record<string, unknown>)[name] = given[name];
+        }
+      }
     } catch (err) {
-      // The constructor throws: the core socket must not outlive it.
-      core().closeSocket(this.handle);
-      this._closed = true;
+      this.abandon();
       throw err;
     }
+    // Sealed, as zeromq.js seals its sockets: assigning a property the socket
+    // does not have (a misspelt option) throws a TypeError in strict code
+    // instead of adding a field nobody reads. Only wasmq's own classes, two
+    // levels below this one (Dealer → Socket → SocketBase), seal: a user's
+    // subclass of them may still add fields of its own.
+    const own = Object.getPrototypeOf(Object.getPrototypeOf(Object.getPrototypeOf(this))) === SocketBase.prototype;
+    if (own) Object.seal(this);
+  }
+
+  /** @internal the constructor throws: the core socket must not outlive it. */
+  protected abandon(): void {
+    core().closeSocket(this.handle);
+    this._closed = true;
   }
 
   // ---- state ----
 
+  /** Socket events: accept, connect, handshake, disconnect, ... */
+  get events(): Observer { return this._events; }
+  /** The socket type, as the core numbers it. */
+  get type(): number { return this._type; }
   /** Whether close() has been called. */
   get closed(): boolean { return this._closed; }
   /** Whether a message can be received now, without waiting. */
-  get readable(): boolean { return !this._closed && (core().poll(this.handle) & 1) !== 0; }
+  get readable(): boolean { return !this._closed && (core().poll(this.handle) & Poll.READABLE) !== 0; }
   /** Whether a message can be sent now, without waiting. */
-  get writable(): boolean { return !this._closed && (core().poll(this.handle) & 2) !== 0; }
+  get writable(): boolean { return !this._closed && (core().poll(this.handle) & Poll.WRITABLE) !== 0; }
   /** The endpoint last bound (with the port that tcp://host:0 picked) or connected; null before either. */
   get lastEndpoint(): string | null { return this._lastEndpoint; }
 
@@ -285,6 +320,10 @@ export class SocketBase implements SocketSink {
     this.lingering = false;
     for (const ep of this.endpoints.values()) ep.dialing?.cancel();
     this.endpoints.clear();
+    this.final = new Map();
+    for (const o of OPTIONS) {
+      if (o.id !== null && o.type !== "bytes") this.final.set(o.id, core().getOption(this.handle, o.id));
+    }
     core().closeSocket(this.handle);
     this.events.emit({ type: "end" });
     this.events.close();
@@ -386,42 +425,57 @@ export class SocketBase implements SocketSink {
 
   // ---- options (zeromq.js names) ----
 
-  protected setCore(opt: Opt, v: number): void {
-    const rc = core().setOption(this.handle, opt, v);
+  private row(name: string): OptionSpec {
+    const o = optionRow(this.family, name);
+    if (!o) throw new Error(`wasmq: option ${name} is not in the option table (assembly/options.ts)`);
+    return o;
+  }
+
+  private tableDefault(name: string): unknown { return this.row(name).default; }
+
+  /** @internal an option the core holds, as the core holds it now. */
+  protected coreOption(name: string): unknown {
+    const o = this.row(name);
+    return fromCore(o, this.final?.get(o.id!) ?? core().getOption(this.handle, o.id!));
+  }
+
+  /** @internal checks a value for an option the core holds and hands it over. */
+  protected setCoreOption(name: string, v: unknown): void {
+    const o = this.row(name);
+    const rc = core().setOption(this.handle, o.id!, toCore(o, checkValue(o, v)));
     if (rc < 0) throw fromErrno(rc);
   }
 
-  protected setCoreBytes(opt: Opt, v: Frame): void {
+  /** @internal a value for an option the host holds, checked. */
+  protected checked<T>(name: string, v: unknown): T {
+    return checkValue(this.row(name), v) as T;
+  }
+
+  protected setCoreBytes(opt: number, v: Frame): void {
     const rc = core().setBytesOption(this.handle, opt, v);
     if (rc < 0) throw fromErrno(rc);
   }
 
-  protected num(name: string, v: unknown, min = -1): number {
-    if (typeof v !== "number" || Number.isNaN(v) || v < min) throw zmqError("EINVAL", `Invalid value for ${name}: ${String(v)}`);
-    return v;
-  }
-
   /** How long send() may wait, ms: -1 forever (default), 0 not at all; then it fails with EAGAIN (wasmq/sp: ETIMEDOUT). */
   get sendTimeout(): number { return this.host.sendTimeout; }
-  set sendTimeout(v: number) { this.host.sendTimeout = this.num("sendTimeout", v); }
+  set sendTimeout(v: number) { this.host.sendTimeout = this.checked("sendTimeout", v); }
   /** How long receive() may wait, ms: -1 forever (default), 0 not at all; then it fails with EAGAIN (wasmq/sp: ETIMEDOUT). */
   get receiveTimeout(): number { return this.host.receiveTimeout; }
-  set receiveTimeout(v: number) { this.host.receiveTimeout = this.num("receiveTimeout", v); }
+  set receiveTimeout(v: number) { this.host.receiveTimeout = this.checked("receiveTimeout", v); }
   /** How long close() keeps delivering queued messages: ms, -1 (until done) or 0. */
   get linger(): number { return this.host.linger; }
-  set linger(v: number) { this.host.linger = this.num("linger", v); }
+  set linger(v: number) { this.host.linger = this.checked("linger", v); }
 
   /** How many outgoing messages may queue for each peer before send() waits (default 1000). */
-  get sendHighWaterMark(): number { return this.host.sendHighWaterMark; }
-  set sendHighWaterMark(v: number) { this.setCore(Opt.SndHwm, this.num("sendHighWaterMark", v, 0)); this.host.sendHighWaterMark = v; }
+  get sendHighWaterMark(): number { return this.coreOption("sendHighWaterMark") as number; }
+  set sendHighWaterMark(v: number) { this.setCoreOption("sendHighWaterMark", v); }
   /** How many incoming messages may queue from each peer (default 1000). */
-  get receiveHighWaterMark(): number { return this.host.receiveHighWaterMark; }
-  set receiveHighWaterMark(v: number) { this.setCore(Opt.RcvHwm, this.num("receiveHighWaterMark", v, 0)); this.host.receiveHighWaterMark = v; }
+  get receiveHighWaterMark(): number { return this.coreOption("receiveHighWaterMark") as number; }
+  set receiveHighWaterMark(v: number) { this.setCoreOption("receiveHighWaterMark", v); }
   /** The largest message taken from a peer, bytes; a larger one closes that connection (wasmq/zmq: -1, the default, for no limit; wasmq/sp: 1 MiB by default, 0 for no limit). */
-  get maxMessageSize(): number { return this.host.maxMessageSize; }
+  get maxMessageSize(): number { return this.coreOption("maxMessageSize") as number; }
   set maxMessageSize(v: number) {
-    this.setCore(Opt.MaxMsgSize, this.num("maxMessageSize", v));
-    this.host.maxMessageSize = v;
+    this.setCoreOption("maxMessageSize", v);
     this.transportOptions = { ...this.transportOptions, maxMessageSize: v };
   }
   /**
@@ -430,16 +484,49 @@ export class SocketBase implements SocketSink {
    */
   get wsOrigins(): string[] | null { return this.transportOptions.wsOrigins ?? null; }
   set wsOrigins(v: string[] | null) {
-    this.transportOptions = { ...this.transportOptions, wsOrigins: v ? [...v] : undefined };
+    const origins = this.checked<string[] | null>("wsOrigins", v);
+    this.transportOptions = { ...this.transportOptions, wsOrigins: origins ? [...origins] : undefined };
   }
 
   /** How long a new connection may take to complete its handshake (ZMTP greeting+READY, SP header), ms; 0 = forever. */
-  get handshakeInterval(): number { return this.host.handshakeInterval; }
-  set handshakeInterval(v: number) { this.setCore(Opt.HandshakeIvl, this.num("handshakeInterval", v, 0)); this.host.handshakeInterval = v; }
+  get handshakeInterval(): number { return this.coreOption("handshakeInterval") as number; }
+  set handshakeInterval(v: number) { this.setCoreOption("handshakeInterval", v); }
   /** How long to wait before redialing a refused or lost connection, ms (default 100; -1: never redial). */
-  get reconnectInterval(): number { return this.host.reconnectInterval; }
-  set reconnectInterval(v: number) { this.setCore(Opt.ReconnectIvl, this.num("reconnectInterval", v)); this.host.reconnectInterval = v; }
+  get reconnectInterval(): number { return this.coreOption("reconnectInterval") as number; }
+  set reconnectInterval(v: number) { this.setCoreOption("reconnectInterval", v); }
   /** Upper bound of the reconnect back-off, which doubles the wait per failed attempt, ms (0, the default: no back-off). */
-  get reconnectMaxInterval(): number { return this.host.reconnectMaxInterval; }
-  set reconnectMaxInterval(v: number) { this.setCore(Opt.ReconnectIvlMax, this.num("reconnectMaxInterval", v, 0)); this.host.reconnectMaxInterval = v; }
+  get reconnectMaxInterval(): number { return this.coreOption("reconnectMaxInterval") as number; }
+  set reconnectMaxInterval(v: number) { this.setCoreOption("reconnectMaxInterval", v); }
+}
+
+/**
+ * Gives a family's socket class the table's guards: read-only and
+ * constructor-only properties get a setter that throws (a getter alone is
+ * silently skipped by assignment in sloppy-mode code), and every option wasmq
+ * does not implement yet gets a property that refuses to be set or read.
+ */
+export function guardOptions(proto: object, family: Family): void {
+  for (const o of OPTIONS) {
+    if (o.family !== family && o.family !== "both") continue;
+    const refuse = function (this: SocketBase): void { admit(this.type, o.name, false); };
+    if (o.access === "ro" || o.access === "init") {
+      const get = getterOf(proto, o.name);
+      if (!get) throw new Error(`wasmq: read-only option ${o.name} has no getter`);
+      Object.defineProperty(proto, o.name, { get, set: refuse, configurable: true });
+    } else if (o.access === "unsupported") {
+      Object.defineProperty(proto, o.name, {
+        get(this: SocketBase) { if (appliesTo(o, this.type)) refuse.call(this); return undefined; },
+        set: refuse,
+        configurable: true,
+      });
+    }
+  }
+}
+
+function getterOf(proto: object | null, name: string): (() => unknown) | undefined {
+  for (; proto; proto = Object.getPrototypeOf(proto)) {
+    const d = Object.getOwnPropertyDescriptor(proto, name);
+    if (d) return d.get;
+  }
+  return undefined;
 }

@@ -9,6 +9,7 @@
  */
 import { SpSocket, type SpOptions } from "./socket.js";
 import { Opt } from "../options.js";
+import { SpType as T } from "../../bindings/shared.js";
 // Registers the Node transports (tcp, ipc, inproc, ws); the browser bundle
 // (scripts/build-browser.mjs) puts transports/browser.ts in its place.
 import "../transports/index.js";
@@ -22,83 +23,78 @@ export { setReceiveBudget, receivedBytes } from "../memory.js";
 export type { SocketEvent, EventType, EventError } from "../observer.js";
 export type { ZmqError as SpError } from "../errors.js";
 
-// Socket type numbers in the core (assembly/sp/wire.ts).
-const enum T { Pair0 = 32, Pair1 = 33, Pub = 34, Sub = 35, Req = 36, Rep = 37, Push = 38, Pull = 39, Surveyor = 40, Respondent = 41, Bus = 42 }
-
-type Options<S> = SpOptions & Partial<Omit<{ [K in keyof S as S[K] extends Function ? never : K]: S[K] }, "events" | "closed" | "readable" | "writable" | "lastEndpoint" | "type" | "handle" | "pipes" | "raw" | "ipcFraming" | "transportOptions" | "lingering">>;
+type Options<S> = SpOptions & Partial<Omit<{ [K in keyof S as S[K] extends Function ? never : K]: S[K] }, "events" | "closed" | "readable" | "writable" | "lastEndpoint" | "type" | "handle" | "pipes" | "family" | "raw" | "ipcFraming" | "transportOptions" | "lingering">>;
 
 /** PAIR v0 (nanomsg and nng): one peer, no header. */
 export class Pair0 extends SpSocket {
-  constructor(options?: Options<Pair0>) { super(T.Pair0, options); this.configure(options); }
+  constructor(options?: Options<Pair0>) { super(T.PAIR0, options); this.configure(options); }
 }
 
 /** PAIR v1 (nng): one peer; a hop count guards device loops. */
 export class Pair1 extends SpSocket {
-  constructor(options?: Options<Pair1>) { super(T.Pair1, options); this.configure(options); }
+  constructor(options?: Options<Pair1>) { super(T.PAIR1, options); this.configure(options); }
 }
 
 /** BUS: every message to every directly connected peer, never back to its sender. */
 export class Bus extends SpSocket {
-  constructor(options?: Options<Bus>) { super(T.Bus, options); this.configure(options); }
+  constructor(options?: Options<Bus>) { super(T.BUS0, options); this.configure(options); }
 }
 
 /** REQ: one request at a time, resent until answered. */
 export class Req extends SpSocket {
-  private _resendInterval = 60000;
   constructor(options?: Options<Req>) {
-    super(T.Req, options);
+    super(T.REQ0, options);
     // Requests are kept in the core to be resent: no frame goes by reference.
     if (!this.raw) this.externalFrom = Infinity;
     this.configure(options);
   }
   /** Resend an unanswered request after this many ms (default 60000; 0 never). */
-  get resendInterval(): number { return this._resendInterval; }
-  set resendInterval(v: number) { this.setCore(Opt.ResendIvl, this.num("resendInterval", v, 0)); this._resendInterval = v; }
+  get resendInterval(): number { return this.coreOption("resendInterval") as number; }
+  set resendInterval(v: number) { this.setCoreOption("resendInterval", v); }
 }
 
 /** REP: answers each request to the peer that asked. */
 export class Rep extends SpSocket {
-  constructor(options?: Options<Rep>) { super(T.Rep, options); this.configure(options); }
+  constructor(options?: Options<Rep>) { super(T.REP0, options); this.configure(options); }
 }
 
 /** PUB: every message to every subscriber; subscribers filter. */
 export class Pub extends SpSocket {
-  constructor(options?: Options<Pub>) { super(T.Pub, options); this.configure(options); }
+  constructor(options?: Options<Pub>) { super(T.PUB0, options); this.configure(options); }
 }
 
 /** SUB: keeps messages starting with a subscribed topic (none by default). */
 export class Sub extends SpSocket {
-  constructor(options?: Options<Sub>) { super(T.Sub, options); this.configure(options); }
+  constructor(options?: Options<Sub>) { super(T.SUB0, options); this.configure(options); }
   /** Adds topics (byte prefixes); "" subscribes to everything. */
   subscribe(...topics: Array<Buffer | string>): void {
-    for (const t of topics.length ? topics : [""]) this.setCoreBytes(Opt.Subscribe, t);
+    for (const t of topics.length ? topics : [""]) this.setCoreBytes(Opt.SUBSCRIBE, t);
   }
   /** Removes topics added with subscribe(). */
   unsubscribe(...topics: Array<Buffer | string>): void {
-    for (const t of topics.length ? topics : [""]) this.setCoreBytes(Opt.Unsubscribe, t);
+    for (const t of topics.length ? topics : [""]) this.setCoreBytes(Opt.UNSUBSCRIBE, t);
   }
 }
 
 /** PUSH: load-balances messages over PULL peers. */
 export class Push extends SpSocket {
-  constructor(options?: Options<Push>) { super(T.Push, options); this.configure(options); }
+  constructor(options?: Options<Push>) { super(T.PUSH0, options); this.configure(options); }
 }
 
 /** PULL: fair-queues messages from PUSH peers. */
 export class Pull extends SpSocket {
-  constructor(options?: Options<Pull>) { super(T.Pull, options); this.configure(options); }
+  constructor(options?: Options<Pull>) { super(T.PULL0, options); this.configure(options); }
 }
 
 /** SURVEYOR: asks every respondent, collects answers until the deadline. */
 export class Surveyor extends SpSocket {
-  private _surveyTime = 1000;
-  constructor(options?: Options<Surveyor>) { super(T.Surveyor, options); this.configure(options); }
+  constructor(options?: Options<Surveyor>) { super(T.SURVEYOR0, options); this.configure(options); }
   /** How long a survey collects answers, ms (default 1000); then receive fails with ETIMEDOUT. */
-  get surveyTime(): number { return this._surveyTime; }
-  set surveyTime(v: number) { this.setCore(Opt.SurveyTime, this.num("surveyTime", v, 0)); this._surveyTime = v; }
+  get surveyTime(): number { return this.coreOption("surveyTime") as number; }
+  set surveyTime(v: number) { this.setCoreOption("surveyTime", v); }
 }
 
 /** RESPONDENT: answers each survey to the surveyor that asked. */
 export class Respondent extends SpSocket {
-  constructor(options?: Options<Respondent>) { super(T.Respondent, options); this.configure(options); }
+  constructor(options?: Options<Respondent>) { super(T.RESPONDENT0, options); this.configure(options); }
 }

@@ -1,13 +1,13 @@
 // The SP (nanomsg/nng) socket: the shared socket with nng's option names and
 // error codes, SP's IPC framing on ipc://, and raw mode fixed at construction.
-import { SocketBase, type ErrorStyle } from "../socket.js";
+import { SocketBase, guardOptions, type ErrorStyle } from "../socket.js";
 import { zmqError, fromErrno } from "../errors.js";
-import { Opt } from "../options.js";
+import { Errno } from "../../bindings/shared.js";
 
 const spErrors: ErrorStyle = {
   closed: () => zmqError("ECLOSED", "Socket is closed"),
   abandoned: () => zmqError("ECLOSED", "Socket was closed"),
-  timedOut: () => fromErrno(-110),
+  timedOut: () => fromErrno(-Errno.ETIMEDOUT),
 };
 
 // SP over WebSocket names each side by protocol (wire.md B4): a dialer
@@ -34,13 +34,7 @@ export interface SpOptions {
 
 /** The SP socket every wasmq/sp class extends: the shared socket with nng's options. */
 export class SpSocket extends SocketBase {
-  private sp = {
-    raw: false,
-    maxTtl: 8,
-    sendPriority: 8,
-    receivePriority: 8,
-    name: "",
-  };
+  private _name = "";
 
   constructor(type: number, options: SpOptions | undefined) {
     super(type, spErrors);
@@ -50,45 +44,45 @@ export class SpSocket extends SocketBase {
     this.transportOptions = {
       wsProtocols: [`${peer}.sp.nanomsg.org`],
       wsSelect: (offered) => offered.find((p) => p.toLowerCase() === mine) ?? false,
-      maxMessageSize: 1048576,
+      // The ws transport enforces the limit itself; the core's default is SP's.
+      maxMessageSize: this.maxMessageSize,
     };
-    this.host.maxMessageSize = 1048576;
-    this.host.handshakeInterval = 10000;
-    if (options?.raw) {
-      this.setCore(Opt.Raw, 1);
-      this.sp.raw = true;
-      // A raw send's first frame is its header, read by the core.
-      this.externalFrom = 1;
-    } else {
-      this.externalFrom = 0;
+    // Raw mode is fixed at construction (configure() skips it): checked here
+    // like any option, but a failure must not leak the core socket.
+    const raw = options?.raw;
+    if (raw !== undefined) {
+      try {
+        this.setCoreOption("raw", raw);
+      } catch (err) {
+        this.abandon();
+        throw err;
+      }
     }
-  }
-
-  protected override configure(options: object | undefined): void {
-    if (!options) return;
-    const { raw: _raw, ...rest } = options as SpOptions;
-    super.configure(rest);
+    // A raw send's first frame is its header, read by the core.
+    this.externalFrom = raw ? 1 : 0;
   }
 
   /** Raw mode (set in the constructor options). */
-  get raw(): boolean { return this.sp.raw; }
+  get raw(): boolean { return this.coreOption("raw") as boolean; }
 
   /** Hops a request/survey/pair1 message may take before it is dropped (1..15). */
-  get maxTtl(): number { return this.sp.maxTtl; }
-  set maxTtl(v: number) { this.setCore(Opt.MaxTtl, this.num("maxTtl", v, 1)); this.sp.maxTtl = v; }
+  get maxTtl(): number { return this.coreOption("maxTtl") as number; }
+  set maxTtl(v: number) { this.setCoreOption("maxTtl", v); }
   /** nanomsg: priority (1 highest .. 16) of endpoints added after this is set, for sending. */
-  get sendPriority(): number { return this.sp.sendPriority; }
-  set sendPriority(v: number) { this.setCore(Opt.SendPriority, this.num("sendPriority", v, 1)); this.sp.sendPriority = v; }
+  get sendPriority(): number { return this.coreOption("sendPriority") as number; }
+  set sendPriority(v: number) { this.setCoreOption("sendPriority", v); }
   /** nanomsg: priority (1 highest .. 16) of endpoints added after this is set, for receiving. */
-  get receivePriority(): number { return this.sp.receivePriority; }
-  set receivePriority(v: number) { this.setCore(Opt.RecvPriority, this.num("receivePriority", v, 1)); this.sp.receivePriority = v; }
+  get receivePriority(): number { return this.coreOption("receivePriority") as number; }
+  set receivePriority(v: number) { this.setCoreOption("receivePriority", v); }
   /** TCP_NODELAY for connections made after this is set (default true). */
   get tcpNoDelay(): boolean { return this.transportOptions.noDelay !== false; }
-  set tcpNoDelay(v: boolean) { this.transportOptions = { ...this.transportOptions, noDelay: !!v }; }
+  set tcpNoDelay(v: boolean) { this.transportOptions = { ...this.transportOptions, noDelay: this.checked("tcpNoDelay", v) }; }
   /** Resolve host names to IPv4 only, for connections made after this is set. */
   get ipv4Only(): boolean { return !!this.transportOptions.ipv4Only; }
-  set ipv4Only(v: boolean) { this.transportOptions = { ...this.transportOptions, ipv4Only: !!v }; }
+  set ipv4Only(v: boolean) { this.transportOptions = { ...this.transportOptions, ipv4Only: this.checked("ipv4Only", v) }; }
   /** A name for the socket (diagnostics). */
-  get name(): string { return this.sp.name; }
-  set name(v: string) { this.sp.name = String(v); }
+  get name(): string { return this._name; }
+  set name(v: string) { this._name = this.checked("name", v); }
 }
+
+guardOptions(SpSocket.prototype, "sp");

@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import type { Transport, Listener, Conn, Dialing, TransportOptions } from "./transport.js";
-import { Reason } from "../../bindings/codes.js";
+import { Reason } from "../../bindings/shared.js";
 
 // What the receiver of a WebSocket may buffer before pausing the writer.
 const SEND_BUFFER_LIMIT = 1 << 20;
@@ -64,7 +64,7 @@ class WsConn implements Conn {
     // The ws package enforces maxPayload itself (close 1009): the pipe ends
     // with the same reason a stream transport's oversize frame gives.
     ws.on("error", (err: Error & { code?: string }) => {
-      if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") this.refusal = Reason.MessageTooLarge;
+      if (err.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") this.refusal = Reason.MESSAGE_TOO_LARGE;
     });
     this.raw()?.on("drain", () => {
       if (this.waiting && ws.bufferedAmount < SEND_BUFFER_LIMIT) { this.waiting = false; this.ondrain(); }

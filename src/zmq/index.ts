@@ -6,6 +6,7 @@
  */
 import { Socket } from "./socket.js";
 import { Opt } from "../options.js";
+import { ZmqType as T } from "../../bindings/shared.js";
 // Registers the Node transports (tcp, ipc, inproc, ws); the browser bundle
 // (scripts/build-browser.mjs) puts transports/browser.ts in its place.
 import "../transports/index.js";
@@ -18,15 +19,12 @@ export { setReceiveBudget, receivedBytes } from "../memory.js";
 export type { SocketEvent, EventType, EventError } from "../observer.js";
 export type { ZmqError } from "../errors.js";
 
-// Socket type numbers in the core (assembly/zmtp/wire.ts).
-const enum T { Pair = 0, Pub = 1, Sub = 2, Req = 3, Rep = 4, Dealer = 5, Router = 6, Pull = 7, Push = 8, XPub = 9, XSub = 10 }
-
-type Options<S> = Partial<Omit<{ [K in keyof S as S[K] extends Function ? never : K]: S[K] }, "events" | "closed" | "readable" | "writable" | "lastEndpoint" | "type" | "handle" | "pipes">>;
+type Options<S> = Partial<Omit<{ [K in keyof S as S[K] extends Function ? never : K]: S[K] }, "events" | "closed" | "readable" | "writable" | "lastEndpoint" | "type" | "handle" | "pipes" | "family">>;
 
 /** PAIR: an exclusive two-way link with exactly one peer. */
 export class Pair extends Socket {
   constructor(options?: Options<Pair>) {
-    super(T.Pair);
+    super(T.PAIR);
     this.externalFrom = 0;
     this.configure(options);
   }
@@ -35,7 +33,7 @@ export class Pair extends Socket {
 /** PUB: sends each message to every subscriber whose subscription is a prefix of its first frame. */
 export class Publisher extends Socket {
   constructor(options?: Options<Publisher>) {
-    super(T.Pub);
+    super(T.PUB);
     this.configure(options);
   }
 }
@@ -43,82 +41,75 @@ export class Publisher extends Socket {
 /** SUB: receives the messages that match its subscriptions (none until subscribe()). */
 export class Subscriber extends Socket {
   constructor(options?: Options<Subscriber>) {
-    super(T.Sub);
+    super(T.SUB);
     this.configure(options);
   }
 
   /** Subscribes to topics (byte prefixes); no arguments subscribes to everything. */
   subscribe(...topics: Array<Buffer | string>): void {
     if (topics.length === 0) topics = [""];
-    for (const t of topics) this.setCoreBytes(Opt.Subscribe, t);
+    for (const t of topics) this.setCoreBytes(Opt.SUBSCRIBE, t);
   }
 
   /** Cancels topics passed to subscribe(); no arguments cancels the subscription to everything. */
   unsubscribe(...topics: Array<Buffer | string>): void {
     if (topics.length === 0) topics = [""];
-    for (const t of topics) this.setCoreBytes(Opt.Unsubscribe, t);
+    for (const t of topics) this.setCoreBytes(Opt.UNSUBSCRIBE, t);
   }
 }
 
 /** XPUB: a Publisher that also receives its subscribers' subscriptions as messages (byte 1 + topic: subscribe; 0 + topic: unsubscribe). */
 export class XPublisher extends Socket {
-  private _verbosity: null | "allSubs" | "allSubsUnsubs" = null;
-  private _manual = false;
   constructor(options?: Options<XPublisher>) {
-    super(T.XPub);
+    super(T.XPUB);
     this.configure(options);
   }
 
   /** null: report only the first subscription of a topic; "allSubs": every one; "allSubsUnsubs": also every cancel. */
-  get verbosity(): null | "allSubs" | "allSubsUnsubs" { return this._verbosity; }
-  set verbosity(v: null | "allSubs" | "allSubsUnsubs") {
-    this.setCore(Opt.XpubVerbosity, v === "allSubs" ? 1 : v === "allSubsUnsubs" ? 2 : 0);
-    this._verbosity = v;
-  }
+  get verbosity(): null | "allSubs" | "allSubsUnsubs" { return this.coreOption("verbosity") as null | "allSubs" | "allSubsUnsubs"; }
+  set verbosity(v: null | "allSubs" | "allSubsUnsubs") { this.setCoreOption("verbosity", v); }
   /** In manual mode, subscriptions take effect only through subscribe()/unsubscribe(). */
-  get manual(): boolean { return this._manual; }
-  set manual(v: boolean) { this.setCore(Opt.XpubManual, v ? 1 : 0); this._manual = !!v; }
+  get manual(): boolean { return this.coreOption("manual") as boolean; }
+  set manual(v: boolean) { this.setCoreOption("manual", v); }
 
   /** Manual mode: subscribe the peer whose subscription was received last. */
   subscribe(...topics: Array<Buffer | string>): void {
-    for (const t of topics.length ? topics : [""]) this.setCoreBytes(Opt.Subscribe, t);
+    for (const t of topics.length ? topics : [""]) this.setCoreBytes(Opt.SUBSCRIBE, t);
   }
   /** Manual mode: unsubscribe the peer whose subscription was received last. */
   unsubscribe(...topics: Array<Buffer | string>): void {
-    for (const t of topics.length ? topics : [""]) this.setCoreBytes(Opt.Unsubscribe, t);
+    for (const t of topics.length ? topics : [""]) this.setCoreBytes(Opt.UNSUBSCRIBE, t);
   }
 }
 
 /** XSUB: a Subscriber that subscribes by sending messages (byte 1 + topic: subscribe; 0 + topic: unsubscribe). */
 export class XSubscriber extends Socket {
   constructor(options?: Options<XSubscriber>) {
-    super(T.XSub);
+    super(T.XSUB);
     this.configure(options);
   }
 }
 
 /** REQ: sends a request, then receives its reply before the next request (unless relaxed). */
 export class Request extends Socket {
-  private _correlate = false;
-  private _relaxed = false;
   constructor(options?: Options<Request>) {
-    super(T.Req);
+    super(T.REQ);
     this.externalFrom = 0;
     this.configure(options);
   }
 
   /** Match replies to requests with a request-id frame. */
-  get correlate(): boolean { return this._correlate; }
-  set correlate(v: boolean) { this.setCore(Opt.ReqCorrelate, v ? 1 : 0); this._correlate = !!v; }
+  get correlate(): boolean { return this.coreOption("correlate") as boolean; }
+  set correlate(v: boolean) { this.setCoreOption("correlate", v); }
   /** Allow a new request before the previous reply arrived. */
-  get relaxed(): boolean { return this._relaxed; }
-  set relaxed(v: boolean) { this.setCore(Opt.ReqRelaxed, v ? 1 : 0); this._relaxed = !!v; }
+  get relaxed(): boolean { return this.coreOption("relaxed") as boolean; }
+  set relaxed(v: boolean) { this.setCoreOption("relaxed", v); }
 }
 
 /** REP: receives a request, then sends the reply to the peer that asked. */
 export class Reply extends Socket {
   constructor(options?: Options<Reply>) {
-    super(T.Rep);
+    super(T.REP);
     this.externalFrom = 0;
     this.configure(options);
   }
@@ -127,7 +118,7 @@ export class Reply extends Socket {
 /** DEALER: sends (load-balanced over peers) and receives (fair-queued) freely, with no lock-step. */
 export class Dealer extends Socket {
   constructor(options?: Options<Dealer>) {
-    super(T.Dealer);
+    super(T.DEALER);
     this.externalFrom = 0;
     this.configure(options);
   }
@@ -135,25 +126,23 @@ export class Dealer extends Socket {
 
 /** ROUTER: receives [routing id, ...frames]; sends each message to the peer named by its first frame. */
 export class Router extends Socket {
-  private _mandatory = false;
-  private _handover = false;
   constructor(options?: Options<Router>) {
-    super(T.Router);
+    super(T.ROUTER);
     this.configure(options);
   }
 
   /** Fail with EHOSTUNREACH (unknown peer) or EAGAIN (full) instead of dropping. */
-  get mandatory(): boolean { return this._mandatory; }
-  set mandatory(v: boolean) { this.setCore(Opt.RouterMandatory, v ? 1 : 0); this._mandatory = !!v; }
+  get mandatory(): boolean { return this.coreOption("mandatory") as boolean; }
+  set mandatory(v: boolean) { this.setCoreOption("mandatory", v); }
   /** A new peer with a known routing id takes over from the old one. */
-  get handover(): boolean { return this._handover; }
-  set handover(v: boolean) { this.setCore(Opt.RouterHandover, v ? 1 : 0); this._handover = !!v; }
+  get handover(): boolean { return this.coreOption("handover") as boolean; }
+  set handover(v: boolean) { this.setCoreOption("handover", v); }
 }
 
 /** PULL: receives, fair-queued, what its PUSH peers send. */
 export class Pull extends Socket {
   constructor(options?: Options<Pull>) {
-    super(T.Pull);
+    super(T.PULL);
     this.configure(options);
   }
 }
@@ -161,7 +150,7 @@ export class Pull extends Socket {
 /** PUSH: load-balances messages over its PULL peers. */
 export class Push extends Socket {
   constructor(options?: Options<Push>) {
-    super(T.Push);
+    super(T.PUSH);
     this.externalFrom = 0;
     this.configure(options);
   }

@@ -1,6 +1,6 @@
 // The ZeroMQ socket: the shared socket with ZMTP's own options
 // (heartbeats, routing id, immediate, conflate).
-import { SocketBase, zmqErrors } from "../socket.js";
+import { SocketBase, zmqErrors, guardOptions } from "../socket.js";
 import { Opt } from "../options.js";
 
 // Listeners accept both ZWS 2.0 subprotocols; dialers offer plain "ZWS2.0",
@@ -9,14 +9,9 @@ const ZWS_PROTOCOLS = ["ZWS2.0/NULL", "ZWS2.0"];
 
 /** The ZeroMQ socket every wasmq/zmq class extends: the shared socket with ZMTP's options. */
 export class Socket extends SocketBase {
-  private zmtp = {
-    immediate: false,
-    conflate: false,
-    heartbeatInterval: 0,
-    heartbeatTimeToLive: 0,
-    heartbeatTimeout: -1,
-    routingId: null as string | null,
-  };
+  // The core holds the routing id as bytes and has no numeric value to
+  // read back, so the host keeps what was set.
+  private _routingId: string | Buffer | null = null;
 
   constructor(type: number) {
     super(type, zmqErrors);
@@ -28,24 +23,27 @@ export class Socket extends SocketBase {
   }
 
   /** Queue messages only for connections whose handshake has completed. */
-  get immediate(): boolean { return this.zmtp.immediate; }
-  set immediate(v: boolean) { this.setCore(Opt.Immediate, v ? 1 : 0); this.zmtp.immediate = !!v; }
+  get immediate(): boolean { return this.coreOption("immediate") as boolean; }
+  set immediate(v: boolean) { this.setCoreOption("immediate", v); }
   /** Keep only the newest received message (applies to received messages only). */
-  get conflate(): boolean { return this.zmtp.conflate; }
-  set conflate(v: boolean) { this.setCore(Opt.Conflate, v ? 1 : 0); this.zmtp.conflate = !!v; }
+  get conflate(): boolean { return this.coreOption("conflate") as boolean; }
+  set conflate(v: boolean) { this.setCoreOption("conflate", v); }
   /** Send a ZMTP PING every this many ms (0, the default: no heartbeats). */
-  get heartbeatInterval(): number { return this.zmtp.heartbeatInterval; }
-  set heartbeatInterval(v: number) { this.setCore(Opt.HeartbeatIvl, this.num("heartbeatInterval", v, 0)); this.zmtp.heartbeatInterval = v; }
+  get heartbeatInterval(): number { return this.coreOption("heartbeatInterval") as number; }
+  set heartbeatInterval(v: number) { this.setCoreOption("heartbeatInterval", v); }
   /** The time to live, ms, each PING asks of the peer: it drops the connection if nothing arrives for that long (0: none). */
-  get heartbeatTimeToLive(): number { return this.zmtp.heartbeatTimeToLive; }
-  set heartbeatTimeToLive(v: number) { this.setCore(Opt.HeartbeatTtl, this.num("heartbeatTimeToLive", v, 0)); this.zmtp.heartbeatTimeToLive = v; }
+  get heartbeatTimeToLive(): number { return this.coreOption("heartbeatTimeToLive") as number; }
+  set heartbeatTimeToLive(v: number) { this.setCoreOption("heartbeatTimeToLive", v); }
   /** Drop a connection when nothing arrives within this many ms after a PING (-1, the default: heartbeatInterval). */
-  get heartbeatTimeout(): number { return this.zmtp.heartbeatTimeout; }
-  set heartbeatTimeout(v: number) { this.setCore(Opt.HeartbeatTimeout, this.num("heartbeatTimeout", v)); this.zmtp.heartbeatTimeout = v; }
+  get heartbeatTimeout(): number { return this.coreOption("heartbeatTimeout") as number; }
+  set heartbeatTimeout(v: number) { this.setCoreOption("heartbeatTimeout", v); }
   /** The identity a ROUTER peer knows this socket by (set it before connecting). */
-  get routingId(): string | null { return this.zmtp.routingId; }
+  get routingId(): string | null { return this._routingId as string | null; }
   set routingId(v: string | null) {
-    this.setCoreBytes(Opt.RoutingId, v ?? "");
-    this.zmtp.routingId = v;
+    const id = this.checked<string | Buffer | null>("routingId", v);
+    this.setCoreBytes(Opt.ROUTING_ID, id ?? "");
+    this._routingId = id;
   }
 }
+
+guardOptions(Socket.prototype, "zmq");
