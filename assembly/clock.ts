@@ -7,7 +7,3 @@ export function noteDeadline(d: f64): void {
 }
 
 export function resetDeadline(): void { earliest = Infinity; }
-
-// The `now` of the current call, for code that acts without one passed in.
-export let callNow: f64 = 0;
-export function setCallNow(t: f64): void { callNow = t; }

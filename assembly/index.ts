@@ -14,9 +14,9 @@ import { Bytes } from "./bytes";
 import { events } from "./events";
 import { pipes, sockets } from "./registry";
 import { Socket, recvDesc, recvBegin } from "./socket";
-import { Pipe, D_EXT } from "./pipe";
+import { Pipe } from "./pipe";
 import { seed } from "./random";
-import { earliest, resetDeadline, noteDeadline, setCallNow } from "./clock";
+import { earliest, resetDeadline, noteDeadline } from "./clock";
 import { EBADF, EINVAL } from "./errors";
 import { settleInput, SPLICE_SIZE } from "./external";
 import { rawBytes } from "./alloc";
@@ -34,7 +34,7 @@ import { Router } from "./zmtp/roles/router";
 import { Push } from "./zmtp/roles/push";
 import { Pull } from "./zmtp/roles/pull";
 import * as SP from "./sp/wire";
-import { SP_HEAD_BYTES } from "./sp/pipe";
+import { SP_HEAD_BYTES } from "./sp/engine";
 import { Pair0 } from "./sp/roles/pair0";
 import { Pair1 } from "./sp/roles/pair1";
 import { Pub0 } from "./sp/roles/pub0";
@@ -92,8 +92,7 @@ export function socket_open(type: i32): i32 {
 export function socket_close(h: i32, now: f64): i32 {
   let s = sockets.get(h);
   if (!s) return -EBADF;
-  setCallNow(now);
-  s.close();
+  s.close(now);
   sockets.remove(h);
   return 0;
 }
@@ -125,8 +124,7 @@ export function socket_set_bytes(h: i32, opt: i32, n: u32): i32 {
 export function socket_send(h: i32, nframes: u32, now: f64): i32 {
   let s = sockets.get(h);
   if (!s) return -EBADF;
-  setCallNow(now);
-  let rc = s.send(input.ptr, nframes);
+  let rc = s.send(input.ptr, nframes, now);
   settleInput(input.ptr, nframes);
   return rc;
 }
@@ -136,8 +134,7 @@ export function socket_send(h: i32, nframes: u32, now: f64): i32 {
 export function socket_recv(h: i32, now: f64): i32 {
   let s = sockets.get(h);
   if (!s) return -EBADF;
-  setCallNow(now);
-  return s.recv();
+  return s.recv(now);
 }
 
 export function recv_desc_ptr(): usize { return recvDesc.ptr; }
@@ -182,7 +179,7 @@ const PIPE_WS_NULL: i32 = 8;
 export function pipe_open(sh: i32, flags: i32): i32 {
   let s = sockets.get(sh);
   if (!s) return -EBADF;
-  let p = s.makePipe((flags & PIPE_OUTBOUND) != 0, (flags & PIPE_IPC) != 0);
+  let p = s.newPipe((flags & PIPE_OUTBOUND) != 0, (flags & PIPE_IPC) != 0, (flags & PIPE_WS) != 0, (flags & PIPE_WS_NULL) != 0);
   p.ws = (flags & PIPE_WS) != 0;
   p.wsNull = (flags & PIPE_WS_NULL) != 0;
   p.handle = pipes.add(p);
@@ -194,15 +191,18 @@ export function pipe_open(sh: i32, flags: i32): i32 {
 export function pipe_set_mode(h: i32, flags: i32): i32 {
   let p = pipes.get(h);
   if (!p) return -EBADF;
-  p.ws = (flags & PIPE_WS) != 0;
-  p.wsNull = (flags & PIPE_WS_NULL) != 0;
+  let ws = (flags & PIPE_WS) != 0, wsNull = (flags & PIPE_WS_NULL) != 0;
+  if (ws != p.ws || wsNull != p.wsNull) {
+    p.ws = ws;
+    p.wsNull = wsNull;
+    p.setEngine(p.sock.makeEngine(p.ipcFraming, ws, wsNull));
+  }
   return 0;
 }
 
 export function pipe_start(h: i32, now: f64): i32 {
   let p = pipes.get(h);
   if (!p) return -EBADF;
-  setCallNow(now);
   p.start(now);
   return 0;
 }
@@ -213,7 +213,6 @@ export function pipe_start(h: i32, now: f64): i32 {
 export function pipe_input(h: i32, n: u32, now: f64): i32 {
   let p = pipes.get(h);
   if (!p) return -EBADF;
-  setCallNow(now);
   return <i32>p.input(input.ptr, n, now);
 }
 
@@ -223,7 +222,6 @@ export function pipe_input(h: i32, n: u32, now: f64): i32 {
 export function pipe_input_message(h: i32, n: u32, total: u32, now: f64): i32 {
   let p = pipes.get(h);
   if (!p) return -EBADF;
-  setCallNow(now);
   return p.inputMessageHead(input.ptr, n, total, now);
 }
 
@@ -235,7 +233,7 @@ export function input_head_bytes(): u32 { return SP_HEAD_BYTES; }
 // and the head bytes in linear memory that start it.
 export function pipe_ext_pending(h: i32): f64 {
   let p = pipes.get(h);
-  return p && p.connected && p.dState == D_EXT ? <f64>p.remaining : 0;
+  return p && p.connected && p.gathering ? <f64>p.bodyLeft : 0;
 }
 export function pipe_ext_id(h: i32): u32 {
   let p = pipes.get(h);
@@ -253,7 +251,6 @@ export function pipe_ext_head_len(h: i32): u32 {
 // The host gathered k more bytes of the external body.
 export function pipe_ext_advance(h: i32, k: u32, now: f64): void {
   let p = pipes.get(h);
-  setCallNow(now);
   if (p) p.extAdvance(k, now);
 }
 
@@ -286,7 +283,6 @@ export function pipe_out_consumed(h: i32): void {
 // The transport is gone (peer closed, error, or the host closed it).
 export function pipe_closed(h: i32, now: f64): void {
   let p = pipes.get(h);
-  setCallNow(now);
   if (p) p.transportClosed(now);
 }
 
@@ -294,7 +290,6 @@ export function pipe_closed(h: i32, now: f64): void {
 // limit, say): the pipe closes with that reason, then as pipe_closed.
 export function pipe_fail(h: i32, reason: i32, now: f64): void {
   let p = pipes.get(h);
-  setCallNow(now);
   if (!p) return;
   p.fail(reason, now);
   p.transportClosed(now);
@@ -303,28 +298,19 @@ export function pipe_fail(h: i32, reason: i32, now: f64): void {
 // A connect failed: schedule the next attempt with back-off.
 export function pipe_connect_failed(h: i32, now: f64): void {
   let p = pipes.get(h);
-  setCallNow(now);
-  if (!p) return;
-  let ivl = p.sock.opts.reconnectIvl;
-  if (ivl < 0) return;
-  p.reconnectAt = now + p.reconnectIvl;
-  noteDeadline(p.reconnectAt);
-  let max = p.sock.opts.reconnectIvlMax;
-  if (max > ivl) p.reconnectIvl = min(p.reconnectIvl * 2, max);
+  if (p) p.scheduleReconnect(now);
 }
 
 // disconnect(): forget the session and its queued messages.
 export function pipe_destroy(h: i32, now: f64): void {
   let p = pipes.get(h);
-  setCallNow(now);
-  if (p) p.destroy();
+  if (p) p.destroy(now);
 }
 
 // ---- time ----
 
 // Runs every timer due at `now`; returns the next deadline (Infinity if none).
 export function tick(now: f64): f64 {
-  setCallNow(now);
   resetDeadline();
   let socks = sockets.items;
   for (let i = 0; i < socks.length; i++) {

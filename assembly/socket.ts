@@ -11,6 +11,10 @@ import { msgFree, msgFrames, msgData, frameIsExternal, frameLen, frameSlot } fro
 import { EXTERNAL } from "./external";
 import { pipes } from "./registry";
 import { FairQueue } from "./fq";
+import { Engine } from "./engine";
+import { Timers, SOCKET_TIMERS } from "./timers";
+import { ZmtpStream } from "./zmtp/stream";
+import { Zws } from "./zmtp/zws";
 
 // Descriptors of the last received message, one per frame:
 //   [ptr u32][len u32][offset u32]           a frame in linear memory
@@ -64,16 +68,19 @@ export class Socket {
   fq: FairQueue = new FairQueue();
   readSignalled: bool = false;
   wantWritable: bool = false;
+  timers: Timers = new Timers(SOCKET_TIMERS);
 
   constructor(type: i32) { this.type = type; }
 
   // ---- ops a role overrides ----
 
   // The handshake finished; false refuses the peer (set p.reason).
-  pipeReady(p: Pipe): bool { return true; }
+  pipeReady(p: Pipe, now: f64): bool { return true; }
   // After pipeReady succeeded and the pipe is attached.
   pipeActivated(p: Pipe): void {}
   pipeDeactivated(p: Pipe): void {}
+  // The pipe's connection went down (before it leaves routing).
+  pipeDown(p: Pipe): void {}
   // Routing structures gain/lose the pipe.
   xattach(p: Pipe): void {}
   xdetach(p: Pipe): void {}
@@ -81,26 +88,41 @@ export class Socket {
   keepsSessions(): bool { return true; }
   // A connect-made pipe joins routing before its handshake unless `immediate`.
   attachesEarly(): bool { return true; }
-  send(src: usize, nframes: u32): i32 { return -ENOTSUP; }
-  recv(): i32 { return -ENOTSUP; }
+  send(src: usize, nframes: u32, now: f64): i32 { return -ENOTSUP; }
+  recv(now: f64): i32 { return -ENOTSUP; }
   // A complete message arrived on p. Default: fair-queue it.
-  deliver(p: Pipe, m: usize): void { this.queueIn(p, m); }
-  subscription(p: Pipe, topic: usize, n: u32, on: bool): void {}
-  clearSubscriptions(p: Pipe): void {}
+  deliver(p: Pipe, m: usize, now: f64): void { this.queueIn(p, m); }
+  subscription(p: Pipe, topic: usize, n: u32, on: bool, now: f64): void {}
   canSend(): bool { return false; }
   // Whether an option means anything for this family (options.ts ids).
   acceptsOption(opt: i32): bool { return opt < OPT_RAW; }
-  // Socket-level timers (REQ resend, survey deadline).
-  tick(now: f64): void {}
-  deadline(): f64 { return Infinity; }
+  // A socket timer (timers.ts: REQ resend, survey deadline) is due.
+  onTimer(kind: i32, now: f64): void {}
   // The socket is closing: give back every raw allocation the role holds
   // (buffers, tries, held messages). Overrides free their own, then call super.
   dispose(): void { this.routingId.free(); }
+  // Fan-out (fanout.ts): whether pipe p gets this message, and how a message
+  // is written to one pipe (ZMTP: its frames; SP roles add their header).
+  selects(p: Pipe, src: usize, nframes: u32): bool { return true; }
+  writeTo(p: Pipe, src: usize, nframes: u32): void {
+    p.writeFrames(src, nframes, false);
+    p.endMessage();
+  }
   // Whether frame i of a received message may stay in the host's memory
   // (large bodies, external.ts); roles that read a frame's bytes say no.
   receivesExternal(i: u32): bool { return true; }
   // The pipe kind this socket speaks through.
-  makePipe(outbound: bool, ipc: bool): Pipe { return new Pipe(this, outbound); }
+  // The engine for a pipe's framing (engine.ts): ZMTP over a stream or over
+  // WebSocket messages; SP sockets have their own.
+  makeEngine(ipc: bool, ws: bool, wsNull: bool): Engine {
+    return ws ? changetype<Engine>(new Zws(wsNull)) : changetype<Engine>(new ZmtpStream());
+  }
+  // A new pipe of this socket (the family may label it).
+  newPipe(outbound: bool, ipc: bool, ws: bool, wsNull: bool): Pipe {
+    let p = new Pipe(this, outbound, this.makeEngine(ipc, ws, wsNull));
+    p.ipcFraming = ipc;
+    return p;
+  }
   // A message is waiting for recv().
   hasIn(): bool { return this.fq.active.length > 0; }
   setBytes(opt: i32, p: usize, n: u32): i32 {
@@ -188,11 +210,20 @@ export class Socket {
     pipes.remove(p.handle);
   }
 
-  close(): void {
+  // Every socket timer due at `now`, once each, in kind order.
+  tick(now: f64): void {
+    for (let k = 0; k < SOCKET_TIMERS; k++) {
+      if (this.timers.take(k, now)) this.onTimer(k, now);
+    }
+  }
+
+  deadline(): f64 { return this.timers.next(); }
+
+  close(now: f64): void {
     let list = this.pipes.slice(0);
     for (let i = 0; i < list.length; i++) {
       let p = list[i];
-      p.destroy();
+      p.destroy(now);
       if (!p.released) { p.released = true; this.release(p); }
     }
     recvBegin();

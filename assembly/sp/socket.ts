@@ -2,7 +2,10 @@
 // received payload and describe body (and raw header) slices of it.
 import { Socket, recvFrame, recvHold, recvExternal } from "../socket";
 import { Pipe } from "../pipe";
-import { SpPipe } from "./pipe";
+import { Engine } from "../engine";
+import { SpEngine } from "./engine";
+
+let nextRawId: u32 = 0;
 import { msgData, msgFrames, frameLen } from "../msg";
 import { nextU32 } from "../random";
 import {
@@ -25,7 +28,23 @@ export class SpSocket extends Socket {
     this.opts.surveyTime = SP_DEFAULT_SURVEY_TIME;
   }
 
-  makePipe(outbound: bool, ipc: bool): Pipe { return new SpPipe(this, outbound, ipc); }
+  // An SP message carries its frames concatenated (scatter).
+  writeTo(p: Pipe, src: usize, nframes: u32): void { p.writeMessage(0, 0, src, nframes); }
+
+  makeEngine(ipc: bool, ws: bool, wsNull: bool): Engine { return new SpEngine(ipc, ws, this.proto, this.peerProto); }
+
+  // SP pipes carry an id for raw headers (31 bits, never 0) and the
+  // socket's priorities at the time they are made (nanomsg's per endpoint).
+  newPipe(outbound: bool, ipc: bool, ws: bool, wsNull: bool): Pipe {
+    let p = super.newPipe(outbound, ipc, ws, wsNull);
+    if (nextRawId == 0) nextRawId = (this.seedId() & 0x7fffffff) | 1;
+    p.rawId = nextRawId;
+    nextRawId = (nextRawId + 1) & 0x7fffffff;
+    if (nextRawId == 0) nextRawId = 1;
+    p.sendPrio = this.opts.sendPriority;
+    p.recvPrio = this.opts.recvPriority;
+    return p;
+  }
   // ZMTP's own options (heartbeats, routing, XPUB, conflate...) do not apply.
   acceptsOption(opt: i32): bool {
     return opt == O.OPT_SNDHWM || opt == O.OPT_RCVHWM || opt == O.OPT_MAXMSGSIZE ||

@@ -100,7 +100,10 @@ function joinValues(argv: string[]): string[] {
 
 function parseError(err: { code?: string; message: string }): UsageError {
   const quotedName = /'([^']+)'/.exec(err.message)?.[1] ?? "";
-  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return new UsageError(`unknown option ${quotedName}`);
+  // The usage error is one line: an option name with a newline or a terminal
+  // escape in it is shown quoted and escaped.
+  const shown = /^[\x21-\x7e]*$/.test(quotedName) ? quotedName : JSON.stringify(quotedName);
+  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return new UsageError(`unknown option ${shown}`);
   if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
     const name = quotedName.replace(/ <value>$/, "").replace(/^-\w, /, "");
     if (/argument missing/.test(err.message)) return new UsageError(`option ${name} needs a value`);

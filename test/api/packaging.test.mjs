@@ -12,7 +12,7 @@ import { createRequire } from "node:module";
 import { api, withTimeout } from "./helpers/util.mjs";
 
 const test = suite("api: packaging");
-const it = api(test, { timeout: 25_000 });
+const it = api(test, { timeout: 100_000 });
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const CLASSES = [
@@ -131,7 +131,7 @@ push.bind();
     "--skipLibCheck", "false"];
   // One compiler run for both files: good.ts must be clean, bad.ts must have
   // exactly one error per misuse.
-  const r = await run(process.execPath, [tsc, ...flags, join(dir, "good.ts"), join(dir, "bad.ts")], { cwd: dir }, res, 20_000);
+  const r = await run(process.execPath, [tsc, ...flags, join(dir, "good.ts"), join(dir, "bad.ts")], { cwd: dir }, res, 90_000);
   const errors = r.stdout.split("\n").filter((l) => l.includes("error TS"));
   const inGood = errors.filter((l) => l.startsWith("good.ts") || l.includes("/good.ts"));
   assert.equal(inGood, [], `good.ts should type-check:\n${r.stdout}${r.stderr}`);

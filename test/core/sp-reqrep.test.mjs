@@ -317,7 +317,7 @@ test("REQ: when the peer holding the request goes away it is resent at once to a
   assert.is(got[holder].length, 1);
   assert.is(got[other].length, 0);
   peers[holder].transportClosed();
-  assert.is(core.nextDeadline, 500, "due now, not at the resend interval");
+  assert.ok(core.nextDeadline <= 500, `due now, not at the resend interval (next deadline ${core.nextDeadline})`);
   core.tick();
   assert.equal(peers[other].takeMessages(), got[holder], "the same request, same id, on the other peer");
   const id = idOf(got[holder][0]);

@@ -4,11 +4,10 @@
 // sent message with such a header skips that pipe (so a device forwarding
 // between buses never echoes).
 import { SpSocket, recvBody, recvPayload, payload, payloadLen } from "../socket";
-import { SpPipe } from "../pipe";
 import { Pipe } from "../../pipe";
 import { recvBegin, recvFrame, recvHold } from "../../socket";
 import { Bytes, loadU32BE, storeU32BE } from "../../bytes";
-import { emit, EV_PIPE_DROPPED } from "../../events";
+import { distribute } from "../../fanout";
 import { EINVAL } from "../../errors";
 import { BUS0, PROTO_BUS0 } from "../wire";
 
@@ -19,30 +18,23 @@ export class Bus0 extends SpSocket {
   attachesEarly(): bool { return false; }
   canSend(): bool { return true; }
 
-  send(src: usize, nframes: u32): i32 {
-    let skipId: u32 = 0;
-    let skipBytes: u32 = 0;
-    if (this.raw) {
-      if (nframes == 0 || load<u32>(src) < 4 || (load<u32>(src) & 0x80000000)) return -EINVAL;
-      skipId = loadU32BE(src + 4);
-      skipBytes = 4;
-    }
-    let a = this.attached;
-    for (let i = 0, n = a.length; i < n; i++) {
-      let p = <SpPipe>a[i];
-      if (skipBytes && p.rawId == skipId) continue;
-      if (p.full) { emit(EV_PIPE_DROPPED, p.handle, 1, 0); continue; }
-      p.writeMessage(0, 0, src, nframes, skipBytes);
-    }
+  send(src: usize, nframes: u32, now: f64): i32 {
+    // Raw: frame 0 starts with the origin pipe's id, which is left out and
+    // not sent back to (a device forwarding what it received).
+    if (this.raw && (nframes == 0 || load<u32>(src) < 4 || (load<u32>(src) & 0x80000000))) return -EINVAL;
+    distribute(this, src, nframes);
     return 0;
   }
 
-  recv(): i32 {
+  selects(p: Pipe, src: usize, nframes: u32): bool { return !this.raw || p.rawId != loadU32BE(src + 4); }
+  writeTo(p: Pipe, src: usize, nframes: u32): void { p.writeMessage(0, 0, src, nframes, this.raw ? 4 : 0); }
+
+  recv(now: f64): i32 {
     recvBegin();
     let m = this.fqNext();
     if (!m) return this.noMessage();
     if (!this.raw) return recvBody(m, 0);
-    let p = <SpPipe>this.fq.lastPipe!;
+    let p = this.fq.lastPipe!;
     origin.len = 0;
     origin.reserve(4);
     storeU32BE(origin.ptr, p.rawId);

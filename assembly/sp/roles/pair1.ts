@@ -4,13 +4,11 @@
 // header shorter than 4 bytes or a count above 0xFF, and drop a message
 // whose count exceeds maxTtl.
 import { Pair0 } from "./pair0";
-import { SpPipe } from "../pipe";
 import { Pipe } from "../../pipe";
 import { recvBody, recvSplit, payload, payloadLen } from "../socket";
 import { recvBegin } from "../../socket";
 import { msgFree } from "../../msg";
 import { loadU32BE, storeU32BE } from "../../bytes";
-import { callNow } from "../../clock";
 import { R_SP_MALFORMED, EINVAL } from "../../errors";
 import { PAIR1, PROTO_PAIR1 } from "../wire";
 
@@ -19,12 +17,12 @@ const hop = memory.data(4);
 export class Pair1 extends Pair0 {
   constructor() { super(PAIR1, PROTO_PAIR1); }
 
-  send(src: usize, nframes: u32): i32 {
+  send(src: usize, nframes: u32, now: f64): i32 {
     let p = this.peer;
     if (!p || p.full) return this.blocked();
     if (!this.raw) {
       storeU32BE(hop, 1);
-      (<SpPipe>p).writeMessage(hop, 4, src, nframes);
+      p.writeMessage(hop, 4, src, nframes);
       return 0;
     }
     // Raw: frame 0 starts with the received count; forward it incremented.
@@ -32,20 +30,20 @@ export class Pair1 extends Pair0 {
     let count = loadU32BE(src + 4) + 1;
     if (count > <u32>this.opts.maxTtl) return 0;
     storeU32BE(hop, count);
-    (<SpPipe>p).writeMessage(hop, 4, src, nframes, 4);
+    p.writeMessage(hop, 4, src, nframes, 4);
     return 0;
   }
 
-  deliver(p: Pipe, m: usize): void {
+  deliver(p: Pipe, m: usize, now: f64): void {
     let n = payloadLen(m);
-    if (n < 4) { msgFree(m); p.fail(R_SP_MALFORMED, callNow); return; }
+    if (n < 4) { msgFree(m); p.fail(R_SP_MALFORMED, now); return; }
     let count = loadU32BE(payload(m));
-    if (count > 0xff) { msgFree(m); p.fail(R_SP_MALFORMED, callNow); return; }
+    if (count > 0xff) { msgFree(m); p.fail(R_SP_MALFORMED, now); return; }
     if (count > <u32>this.opts.maxTtl) { msgFree(m); return; }
     this.queueIn(p, m);
   }
 
-  recv(): i32 {
+  recv(now: f64): i32 {
     recvBegin();
     let m = this.fqNext();
     if (!m) return this.noMessage();

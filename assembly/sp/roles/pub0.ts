@@ -2,11 +2,9 @@
 // subscriber whose queue is full; never blocks. Filtering happens in the
 // SUB; a peer that sends a PUB anything is disconnected (as nng does).
 import { SpSocket } from "../socket";
-import { SpPipe } from "../pipe";
 import { Pipe } from "../../pipe";
 import { msgFree } from "../../msg";
-import { emit, EV_PIPE_DROPPED } from "../../events";
-import { callNow } from "../../clock";
+import { distribute } from "../../fanout";
 import { R_SP_UNEXPECTED } from "../../errors";
 import { PUB0, PROTO_PUB0, PROTO_SUB0 } from "../wire";
 
@@ -14,17 +12,12 @@ export class Pub0 extends SpSocket {
   constructor() { super(PUB0, PROTO_PUB0, PROTO_SUB0); }
   attachesEarly(): bool { return false; }
   canSend(): bool { return true; }
-  send(src: usize, nframes: u32): i32 {
-    let a = this.attached;
-    for (let i = 0, n = a.length; i < n; i++) {
-      let p = a[i];
-      if (p.full) { emit(EV_PIPE_DROPPED, p.handle, 1, 0); continue; }
-      (<SpPipe>p).writeMessage(0, 0, src, nframes);
-    }
+  send(src: usize, nframes: u32, now: f64): i32 {
+    distribute(this, src, nframes);
     return 0;
   }
-  deliver(p: Pipe, m: usize): void {
+  deliver(p: Pipe, m: usize, now: f64): void {
     msgFree(m);
-    p.fail(R_SP_UNEXPECTED, callNow);
+    p.fail(R_SP_UNEXPECTED, now);
   }
 }

@@ -5,7 +5,7 @@ import { PULL0, PROTO_PULL0, PROTO_PUSH0 } from "../wire";
 
 export class Pull0 extends SpSocket {
   constructor() { super(PULL0, PROTO_PULL0, PROTO_PUSH0); }
-  recv(): i32 {
+  recv(now: f64): i32 {
     recvBegin();
     let m = this.fqNext();
     if (!m) return this.noMessage();

@@ -1,7 +1,6 @@
 // PUSH0 (nng pipeline0/push): load-balances messages to PULL peers,
 // priorities first; waits when every peer is full; discards anything received.
 import { SpSocket } from "../socket";
-import { SpPipe } from "../pipe";
 import { Pipe } from "../../pipe";
 import { LoadBalancer } from "../../lb";
 import { msgFree } from "../../msg";
@@ -13,11 +12,11 @@ export class Push0 extends SpSocket {
   xattach(p: Pipe): void { this.lb.add(p); }
   xdetach(p: Pipe): void { this.lb.remove(p); }
   canSend(): bool { return this.lb.hasRoom(); }
-  send(src: usize, nframes: u32): i32 {
+  send(src: usize, nframes: u32, now: f64): i32 {
     let p = this.lb.pick();
     if (!p) return this.blocked();
-    (<SpPipe>p).writeMessage(0, 0, src, nframes);
+    p.writeMessage(0, 0, src, nframes);
     return 0;
   }
-  deliver(p: Pipe, m: usize): void { msgFree(m); }
+  deliver(p: Pipe, m: usize, now: f64): void { msgFree(m); }
 }

@@ -5,13 +5,12 @@
 // request abandons the previous one. Receiving with no request out is
 // ESTATE. Raw: no state, headers exposed ([request id, body]).
 import { SpSocket, recvBody, recvSplit, payload, payloadLen } from "../socket";
-import { SpPipe } from "../pipe";
 import { Pipe } from "../../pipe";
 import { recvBegin } from "../../socket";
 import { LoadBalancer } from "../../lb";
 import { Bytes, loadU32BE } from "../../bytes";
 import { msgFree } from "../../msg";
-import { callNow, noteDeadline } from "../../clock";
+import { ST_RESEND } from "../../timers";
 import { nextU32 } from "../../random";
 import { R_SP_MALFORMED, ESTATE } from "../../errors";
 import { REQ0, PROTO_REQ0, PROTO_REP0, SP_ID_FLAG } from "../wire";
@@ -24,9 +23,6 @@ export class Req0 extends SpSocket {
   requestId: u32 = 0;
   outstanding: bool = false;
   holder: Pipe | null = null;
-  // When to (re)send the request; meaningful while `outstanding`. A resend
-  // that waits only for a peer to arrive is due at once (resendAt = -Infinity).
-  resendAt: f64 = Infinity;
   reply: usize = 0;
 
   constructor() { super(REQ0, PROTO_REQ0, PROTO_REP0); }
@@ -51,10 +47,10 @@ export class Req0 extends SpSocket {
   }
   hasIn(): bool { return this.raw ? this.fq.active.length > 0 : this.reply != 0; }
 
-  send(src: usize, nframes: u32): i32 {
+  send(src: usize, nframes: u32, now: f64): i32 {
     let p = this.lb.pick();
     if (!p) return this.blocked();
-    if (this.raw) { (<SpPipe>p).writeMessage(0, 0, src, nframes); return 0; }
+    if (this.raw) { p.writeMessage(0, 0, src, nframes); return 0; }
     if (this.reply) { msgFree(this.reply); this.reply = 0; }
     this.requestId = this.nextId | SP_ID_FLAG;
     this.nextId = (this.nextId + 1) & ~SP_ID_FLAG;
@@ -68,51 +64,47 @@ export class Req0 extends SpSocket {
       q += 4 + n;
     }
     this.outstanding = true;
-    this.transmit(<SpPipe>p);
+    this.transmit(p, now);
     return 0;
   }
 
-  private transmit(p: SpPipe): void {
+  private transmit(p: Pipe, now: f64): void {
     p.writePayload(this.request.ptr, this.request.len);
     this.holder = p;
-    this.scheduleResend(callNow);
+    this.scheduleResend(now);
   }
 
   private scheduleResend(now: f64): void {
     let ivl = this.opts.resendIvl;
-    this.resendAt = ivl > 0 ? now + ivl : Infinity;
-    noteDeadline(this.resendAt);
+    if (ivl > 0) this.timers.set(ST_RESEND, now + ivl);
+    else this.timers.clear(ST_RESEND);
   }
 
-  // The holder went away (or never was): resend on the next tick.
-  private resendNow(): void {
-    this.resendAt = -Infinity;
-    noteDeadline(callNow);
-  }
+  // The holder went away (or never was): resend on the next tick (a
+  // deadline in the past is due at once).
+  private resendNow(): void { this.timers.set(ST_RESEND, 0); }
 
-  tick(now: f64): void {
-    if (!this.outstanding || now < this.resendAt) return;
+  onTimer(kind: i32, now: f64): void {
+    if (kind != ST_RESEND || !this.outstanding) return;
     let p = this.lb.pick();
-    if (p) { this.transmit(<SpPipe>p); return; }
+    if (p) { this.transmit(p, now); return; }
     // No peer with room: xattach resends when one arrives; else the next interval.
     this.holder = null;
     this.scheduleResend(now);
   }
 
-  deadline(): f64 { return this.outstanding ? max(this.resendAt, callNow) : Infinity; }
-
-  deliver(p: Pipe, m: usize): void {
-    if (payloadLen(m) < 4) { msgFree(m); p.fail(R_SP_MALFORMED, callNow); return; }
+  deliver(p: Pipe, m: usize, now: f64): void {
+    if (payloadLen(m) < 4) { msgFree(m); p.fail(R_SP_MALFORMED, now); return; }
     if (this.raw) { this.queueIn(p, m); return; }
     if (!this.outstanding || loadU32BE(payload(m)) != this.requestId) { msgFree(m); return; }
     this.outstanding = false;
     this.holder = null;
-    this.resendAt = Infinity;
+    this.timers.clear(ST_RESEND);
     this.reply = m;
     this.signalReadable();
   }
 
-  recv(): i32 {
+  recv(now: f64): i32 {
     recvBegin();
     if (this.raw) {
       let m = this.fqNext();

@@ -6,12 +6,10 @@
 // (as nng); more hops than maxTtl drops the message. Raw sockets expose
 // [pipe id + backtrace, body] and route a sent message by its first word.
 import { SpSocket, recvBody, recvPayload, payload, payloadLen } from "../socket";
-import { SpPipe } from "../pipe";
 import { Pipe } from "../../pipe";
 import { recvBegin, recvFrame, recvHold } from "../../socket";
 import { Bytes, loadU32BE, storeU32BE } from "../../bytes";
 import { msgFree } from "../../msg";
-import { callNow } from "../../clock";
 import { R_SP_MALFORMED, ESTATE, EINVAL } from "../../errors";
 import { SP_ID_FLAG } from "../wire";
 
@@ -47,18 +45,18 @@ export class Responder extends SpSocket {
   canSend(): bool { return this.raw || this.awaitingReply; }
   dispose(): void { this.backtrace.free(); super.dispose(); }
 
-  deliver(p: Pipe, m: usize): void {
+  deliver(p: Pipe, m: usize, now: f64): void {
     let len = backtraceLength(m, this.opts.maxTtl);
-    if (len == 0) { msgFree(m); p.fail(R_SP_MALFORMED, callNow); return; }
+    if (len == 0) { msgFree(m); p.fail(R_SP_MALFORMED, now); return; }
     if (len < 0) { msgFree(m); return; }
     this.queueIn(p, m);
   }
 
-  recv(): i32 {
+  recv(now: f64): i32 {
     recvBegin();
     let m = this.fqNext();
     if (!m) return this.noMessage();
-    let p = <SpPipe>this.fq.lastPipe!;
+    let p = this.fq.lastPipe!;
     let len = <u32>backtraceLength(m, this.opts.maxTtl);
     if (this.raw) {
       rawHeader.len = 0;
@@ -79,13 +77,13 @@ export class Responder extends SpSocket {
     return recvBody(m, len);
   }
 
-  send(src: usize, nframes: u32): i32 {
+  send(src: usize, nframes: u32, now: f64): i32 {
     if (this.raw) {
       if (nframes == 0 || load<u32>(src) < 4 || (load<u32>(src) & 0x80000000)) return -EINVAL;
       let id = loadU32BE(src + 4);
       let a = this.attached;
       for (let i = 0; i < a.length; i++) {
-        let p = <SpPipe>a[i];
+        let p = a[i];
         if (p.rawId != id) continue;
         if (!p.full) p.writeMessage(0, 0, src, nframes, 4);
         break;
@@ -97,7 +95,7 @@ export class Responder extends SpSocket {
     let p = this.replyPipe;
     this.replyPipe = null;
     if (!p || !p.active || p.full) return 0;
-    (<SpPipe>p).writeMessage(this.backtrace.ptr, this.backtrace.len, src, nframes);
+    p.writeMessage(this.backtrace.ptr, this.backtrace.len, src, nframes);
     return 0;
   }
 }

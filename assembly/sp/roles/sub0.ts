@@ -15,12 +15,12 @@ export class Sub0 extends SpSocket {
   constructor() { super(SUB0, PROTO_SUB0, PROTO_PUB0); }
   dispose(): void { this.topics.free(); super.dispose(); }
 
-  deliver(p: Pipe, m: usize): void {
+  deliver(p: Pipe, m: usize, now: f64): void {
     if (!this.raw && !this.topics.match(payload(m), payloadLen(m))) { msgFree(m); return; }
     this.queueIn(p, m);
   }
 
-  recv(): i32 {
+  recv(now: f64): i32 {
     recvBegin();
     let m = this.fqNext();
     if (!m) return this.noMessage();

@@ -4,13 +4,12 @@
 // are dropped. After the deadline a receive fails once with ETIMEDOUT, then
 // ESTATE until the next survey. Raw: no state, [survey id, body] exposed.
 import { SpSocket, recvBody, recvSplit, payload, payloadLen } from "../socket";
-import { SpPipe } from "../pipe";
 import { Pipe } from "../../pipe";
 import { recvBegin } from "../../socket";
 import { storeU32BE, loadU32BE } from "../../bytes";
 import { MsgQueue, msgFree } from "../../msg";
-import { emit, EV_PIPE_DROPPED } from "../../events";
-import { callNow, noteDeadline } from "../../clock";
+import { distribute } from "../../fanout";
+import { ST_SURVEY } from "../../timers";
 import { nextU32 } from "../../random";
 import { ESTATE, ETIMEDOUT } from "../../errors";
 import { SURVEYOR0, PROTO_SURVEYOR0, PROTO_RESPONDENT0, SP_ID_FLAG } from "../wire";
@@ -22,7 +21,6 @@ export class Surveyor0 extends SpSocket {
   surveyId: u32 = 0;
   open: bool = false;
   expired: bool = false;
-  deadlineAt: f64 = 0;
   answers: MsgQueue = new MsgQueue();
   dispose(): void { this.answers.clear(); super.dispose(); }
 
@@ -31,39 +29,33 @@ export class Surveyor0 extends SpSocket {
   canSend(): bool { return true; }
   hasIn(): bool { return this.raw ? this.fq.active.length > 0 : this.answers.count > 0; }
 
-  send(src: usize, nframes: u32): i32 {
-    let hdrLen: u32 = 0;
+  send(src: usize, nframes: u32, now: f64): i32 {
     if (!this.raw) {
       this.answers.clear();
       this.surveyId = this.nextId | SP_ID_FLAG;
       this.nextId = (this.nextId + 1) & ~SP_ID_FLAG;
       storeU32BE(surveyHeader, this.surveyId);
-      hdrLen = 4;
       this.open = true;
       this.expired = false;
-      this.deadlineAt = callNow + this.opts.surveyTime;
-      noteDeadline(this.deadlineAt);
+      this.timers.set(ST_SURVEY, now + this.opts.surveyTime);
     }
-    let a = this.attached;
-    for (let i = 0, n = a.length; i < n; i++) {
-      let p = a[i];
-      if (p.full) { emit(EV_PIPE_DROPPED, p.handle, 1, 0); continue; }
-      (<SpPipe>p).writeMessage(surveyHeader, hdrLen, src, nframes);
-    }
+    distribute(this, src, nframes);
     return 0;
   }
 
-  tick(now: f64): void {
-    if (!this.open || now < this.deadlineAt) return;
+  // Cooked: every respondent gets the survey behind its id.
+  writeTo(p: Pipe, src: usize, nframes: u32): void { p.writeMessage(surveyHeader, this.raw ? 0 : 4, src, nframes); }
+
+  // The survey is over.
+  onTimer(kind: i32, now: f64): void {
+    if (kind != ST_SURVEY || !this.open) return;
     this.open = false;
     this.expired = true;
     this.answers.clear();
     this.signalReadable(); // a waiting receive learns of the deadline
   }
 
-  deadline(): f64 { return this.open ? this.deadlineAt : Infinity; }
-
-  deliver(p: Pipe, m: usize): void {
+  deliver(p: Pipe, m: usize, now: f64): void {
     if (payloadLen(m) < 4) { msgFree(m); return; }
     if (this.raw) { this.queueIn(p, m); return; }
     if (!this.open || loadU32BE(payload(m)) != this.surveyId) { msgFree(m); return; }
@@ -71,7 +63,7 @@ export class Surveyor0 extends SpSocket {
     this.signalReadable();
   }
 
-  recv(): i32 {
+  recv(now: f64): i32 {
     recvBegin();
     if (this.raw) {
       let m = this.fqNext();
@@ -80,7 +72,7 @@ export class Surveyor0 extends SpSocket {
     }
     let m = this.answers.pop();
     if (m) return recvBody(m, 4);
-    if (this.open && callNow >= this.deadlineAt) this.tick(callNow);
+    if (this.open && this.timers.take(ST_SURVEY, now)) this.onTimer(ST_SURVEY, now);
     if (this.open) return this.noMessage();
     if (this.expired) { this.expired = false; this.readSignalled = false; return -ETIMEDOUT; }
     return -ESTATE;

@@ -10,14 +10,14 @@ export class Dealer extends Socket {
   xattach(p: Pipe): void { this.lb.add(p); }
   xdetach(p: Pipe): void { this.lb.remove(p); }
   canSend(): bool { return this.lb.hasRoom(); }
-  send(src: usize, nframes: u32): i32 {
+  send(src: usize, nframes: u32, now: f64): i32 {
     let p = this.lb.pick();
     if (!p) return this.blocked();
     p.writeFrames(src, nframes, false);
     p.endMessage();
     return 0;
   }
-  recv(): i32 {
+  recv(now: f64): i32 {
     recvBegin();
     let m = this.fqNext();
     if (!m) return this.noMessage();

@@ -9,20 +9,20 @@ export class Pair extends Socket {
   constructor() { super(PAIR); }
   xattach(p: Pipe): void { if (!this.peer) this.peer = p; }
   xdetach(p: Pipe): void { if (this.peer === p) this.peer = null; }
-  pipeReady(p: Pipe): bool {
+  pipeReady(p: Pipe, now: f64): bool {
     let cur = this.peer;
     if (cur && cur !== p) { p.reason = R_PEER_LIMIT; return false; }
     return true;
   }
   canSend(): bool { let p = this.peer; return p !== null && !p.full; }
-  send(src: usize, nframes: u32): i32 {
+  send(src: usize, nframes: u32, now: f64): i32 {
     let p = this.peer;
     if (!p || p.full) return this.blocked();
     p.writeFrames(src, nframes, false);
     p.endMessage();
     return 0;
   }
-  recv(): i32 {
+  recv(now: f64): i32 {
     recvBegin();
     let m = this.fqNext();
     if (!m) return this.noMessage();

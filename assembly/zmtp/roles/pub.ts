@@ -5,5 +5,5 @@ import { ENOTSUP } from "../../errors";
 
 export class Pub extends XPub {
   constructor() { super(PUB); this.reportsUpstream = false; }
-  recv(): i32 { return -ENOTSUP; }
+  recv(now: f64): i32 { return -ENOTSUP; }
 }

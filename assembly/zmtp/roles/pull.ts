@@ -4,7 +4,7 @@ import { PULL } from "../wire";
 
 export class Pull extends Socket {
   constructor() { super(PULL); }
-  recv(): i32 {
+  recv(now: f64): i32 {
     recvBegin();
     let m = this.fqNext();
     if (!m) return this.noMessage();

@@ -12,12 +12,12 @@ export class Push extends Socket {
   xattach(p: Pipe): void { this.lb.add(p); }
   xdetach(p: Pipe): void { this.lb.remove(p); }
   canSend(): bool { return this.lb.hasRoom(); }
-  send(src: usize, nframes: u32): i32 {
+  send(src: usize, nframes: u32, now: f64): i32 {
     let p = this.lb.pick();
     if (!p) return this.blocked();
     p.writeFrames(src, nframes, false);
     p.endMessage();
     return 0;
   }
-  deliver(p: Pipe, m: usize): void { msgFree(m); }
+  deliver(p: Pipe, m: usize, now: f64): void { msgFree(m); }
 }

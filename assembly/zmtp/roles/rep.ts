@@ -20,7 +20,7 @@ export class Rep extends Socket {
   xdetach(p: Pipe): void { if (this.replyPipe === p) this.replyPipe = null; }
   dispose(): void { this.envelope.free(); super.dispose(); }
 
-  recv(): i32 {
+  recv(now: f64): i32 {
     recvBegin();
     if (this.mustReply) return -EFSM;
     while (true) {
@@ -49,7 +49,7 @@ export class Rep extends Socket {
     }
   }
 
-  send(src: usize, nframes: u32): i32 {
+  send(src: usize, nframes: u32, now: f64): i32 {
     if (!this.mustReply) return -EFSM;
     this.mustReply = false;
     let p = this.replyPipe;

@@ -31,7 +31,7 @@ export class Req extends Socket {
   }
   canSend(): bool { return (!this.awaitingReply || this.opts.reqRelaxed) && this.lb.hasRoom(); }
 
-  send(src: usize, nframes: u32): i32 {
+  send(src: usize, nframes: u32, now: f64): i32 {
     if (this.awaitingReply && !this.opts.reqRelaxed) return -EFSM;
     let p = this.lb.pick();
     if (!p) return this.blocked();
@@ -50,7 +50,7 @@ export class Req extends Socket {
     return 0;
   }
 
-  deliver(p: Pipe, m: usize): void {
+  deliver(p: Pipe, m: usize, now: f64): void {
     if (!this.awaitingReply || this.replyPipe !== p || this.reply) { msgFree(m); return; }
     let k = msgFrames(m);
     let f = msgData(m);
@@ -66,7 +66,7 @@ export class Req extends Socket {
     this.signalReadable();
   }
 
-  recv(): i32 {
+  recv(now: f64): i32 {
     recvBegin();
     if (!this.awaitingReply) return -EFSM;
     let m = this.reply;

@@ -9,7 +9,6 @@ import { Bytes, storeU32BE } from "../../bytes";
 import { ROUTER } from "../wire";
 import { EHOSTUNREACH, R_DUPLICATE_IDENTITY, R_CLOSED_BY_SOCKET } from "../../errors";
 import { nextU32 } from "../../random";
-import { callNow } from "../../clock";
 
 const lastId = new Bytes();
 
@@ -28,7 +27,7 @@ export class Router extends Socket {
     return null;
   }
 
-  pipeReady(p: Pipe): bool {
+  pipeReady(p: Pipe, now: f64): bool {
     if (p.identity.len == 0) {
       let at = p.identity.reserve(5);
       store<u8>(at, 0);
@@ -41,13 +40,13 @@ export class Router extends Socket {
       if (!this.opts.routerHandover) { p.reason = R_DUPLICATE_IDENTITY; return false; }
       // The newcomer takes the id; the old connection goes.
       this.detach(other);
-      other.fail(R_CLOSED_BY_SOCKET, callNow);
+      other.fail(R_CLOSED_BY_SOCKET, now);
     }
     return true;
   }
 
 
-  recv(): i32 {
+  recv(now: f64): i32 {
     recvBegin();
     let m = this.fqNext();
     if (!m) return this.noMessage();
@@ -57,7 +56,7 @@ export class Router extends Socket {
     return recvMessage(m, 0) + 1;
   }
 
-  send(src: usize, nframes: u32): i32 {
+  send(src: usize, nframes: u32, now: f64): i32 {
     if (nframes == 0) return 0;
     let idLen = load<u32>(src);
     let p = this.find(src + 4, idLen);

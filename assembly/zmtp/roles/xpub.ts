@@ -5,15 +5,14 @@
 // and are passed up to the application per `verbosity`. PUB is XPUB that
 // keeps the subscriptions to itself.
 import { Socket, recvBegin, recvMessage } from "../../socket";
-import { Pipe } from "../../pipe";
+import { Pipe, PeerRecord } from "../../pipe";
 import { Trie } from "../../trie";
 import { Bytes } from "../../bytes";
 import { MsgQueue, msgNew, msgFree, msgFrames, msgData, msgAppendFrame } from "../../msg";
 import { XPUB } from "../wire";
 import { OPT_SUBSCRIBE, OPT_UNSUBSCRIBE } from "../../options";
-import { emit, EV_PIPE_DROPPED } from "../../events";
+import { distribute } from "../../fanout";
 import { R_SUBSCRIPTION_LIMIT } from "../../errors";
-import { callNow } from "../../clock";
 
 // What one peer may subscribe to: topic bytes held for it and distinct topics.
 const SUBSCRIPTION_BYTES_MAX: f64 = 16777216;
@@ -21,6 +20,17 @@ const SUBSCRIPTION_TOPICS_MAX: i32 = 1 << 20;
 
 const topics = new Bytes();
 const scratch = new Bytes();
+
+// What the XPUB keeps per peer: the topics it subscribed to (a set).
+class Subscriber extends PeerRecord {
+  subs: Trie = new Trie();
+  free(): void { this.subs.free(); }
+}
+
+@inline function subsOf(p: Pipe): Trie | null {
+  let r = p.peer;
+  return r ? (<Subscriber>r).subs : null;
+}
 
 export class XPub extends Socket {
   // How many pipes hold each topic (for first-subscriber/last-cancel reporting).
@@ -32,7 +42,7 @@ export class XPub extends Socket {
   constructor(type: i32 = XPUB) { super(type); }
 
   xattach(p: Pipe): void {
-    if (!p.subs) p.subs = new Trie();
+    if (!p.peer) p.peer = new Subscriber();
   }
   // The first frame may be a 3.0 (un)subscription.
   receivesExternal(i: u32): bool { return i > 0; }
@@ -49,30 +59,25 @@ export class XPub extends Socket {
   canSend(): bool { return true; }
   hasIn(): bool { return this.upstream.count > 0; }
 
-  send(src: usize, nframes: u32): i32 {
-    let topic = src + 4;
-    let tlen = nframes > 0 ? load<u32>(src) : 0;
-    let a = this.attached;
-    for (let i = 0, n = a.length; i < n; i++) {
-      let p = a[i];
-      if (!p.active) continue;
-      let t = p.subs;
-      if (!t || !t.match(topic, tlen)) continue;
-      if (p.full) { emit(EV_PIPE_DROPPED, p.handle, 1, 0); continue; }
-      p.writeFrames(src, nframes, false);
-      p.endMessage();
-    }
+  send(src: usize, nframes: u32, now: f64): i32 {
+    distribute(this, src, nframes);
     return 0;
   }
 
+  // A peer gets the messages whose first frame one of its topics prefixes.
+  selects(p: Pipe, src: usize, nframes: u32): bool {
+    let t = subsOf(p);
+    return t != null && t.match(src + 4, nframes > 0 ? load<u32>(src) : 0);
+  }
+
   // 3.0 peers subscribe with a message; anything else goes up as data.
-  deliver(p: Pipe, m: usize): void {
+  deliver(p: Pipe, m: usize, now: f64): void {
     let first = msgData(m);
     let flen = msgFrames(m) > 0 ? load<u32>(first) : 0;
     if (flen > 0) {
       let b = load<u8>(first + 4);
       if (b == 1 || b == 0) {
-        this.subscription(p, first + 5, flen - 1, b == 1);
+        this.subscription(p, first + 5, flen - 1, b == 1, now);
         msgFree(m);
         return;
       }
@@ -80,8 +85,8 @@ export class XPub extends Socket {
     if (this.reportsUpstream) this.pushUp(m); else msgFree(m);
   }
 
-  subscription(p: Pipe, topic: usize, n: u32, on: bool): void {
-    let t = p.subs;
+  subscription(p: Pipe, topic: usize, n: u32, on: bool, now: f64): void {
+    let t = subsOf(p);
     if (!t) return;
     let verbosity = this.opts.xpubVerbosity;
     if (this.opts.xpubManual && this.reportsUpstream) {
@@ -91,7 +96,7 @@ export class XPub extends Socket {
     }
     if (on) {
       if (t.bytes + <f64>n > SUBSCRIPTION_BYTES_MAX || t.topics >= SUBSCRIPTION_TOPICS_MAX) {
-        p.fail(R_SUBSCRIPTION_LIMIT, callNow);
+        p.fail(R_SUBSCRIPTION_LIMIT, now);
         return;
       }
       let newForPipe = t.add(topic, n, false);
@@ -106,8 +111,8 @@ export class XPub extends Socket {
 
   // The pipe's connection ended: its subscriptions go, and topics nobody
   // holds any more are reported as cancelled.
-  clearSubscriptions(p: Pipe): void {
-    let t = p.subs;
+  pipeDown(p: Pipe): void {
+    let t = subsOf(p);
     if (!t) return;
     topics.len = 0;
     t.list(topics);
@@ -133,7 +138,7 @@ export class XPub extends Socket {
     this.signalReadable();
   }
 
-  recv(): i32 {
+  recv(now: f64): i32 {
     recvBegin();
     let m = this.upstream.pop();
     if (!m) return this.noMessage();
@@ -144,8 +149,8 @@ export class XPub extends Socket {
   setBytes(opt: i32, p: usize, n: u32): i32 {
     if (opt == OPT_SUBSCRIBE || opt == OPT_UNSUBSCRIBE) {
       let pipe = this.lastSubPipe;
-      if (!pipe || !pipe.subs) return 0;
-      let t = pipe.subs!;
+      let t = pipe ? subsOf(pipe) : null;
+      if (!t) return 0;
       if (opt == OPT_SUBSCRIBE) { if (t.add(p, n, false)) this.all.add(p, n, true); }
       else if (t.remove(p, n)) this.all.remove(p, n);
       return 0;

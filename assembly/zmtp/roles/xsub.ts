@@ -9,6 +9,7 @@ import { Trie } from "../../trie";
 import { Bytes } from "../../bytes";
 import { msgFree, msgFrames, msgData } from "../../msg";
 import { XSUB } from "../wire";
+import { distribute } from "../../fanout";
 
 const topics = new Bytes();
 
@@ -42,31 +43,25 @@ export class XSub extends Socket {
   }
 
   // Messages starting 0x01/0x00 are (un)subscriptions; others go upstream.
-  send(src: usize, nframes: u32): i32 {
+  send(src: usize, nframes: u32, now: f64): i32 {
     let flen = nframes > 0 ? load<u32>(src) : 0;
     if (nframes == 1 && flen > 0) {
       let b = load<u8>(src + 4);
       if (b == 1 || b == 0) { this.subscribe(b == 1, src + 5, flen - 1); return 0; }
     }
-    let a = this.attached;
-    for (let i = 0; i < a.length; i++) {
-      let p = a[i];
-      if (p.full || !p.active) continue;
-      p.writeFrames(src, nframes, false);
-      p.endMessage();
-    }
+    distribute(this, src, nframes);
     return 0;
   }
 
   // Filter on arrival (libzmq SUB filters on receive as well as the PUB on send).
-  deliver(p: Pipe, m: usize): void {
+  deliver(p: Pipe, m: usize, now: f64): void {
     let first = msgData(m);
     let flen = msgFrames(m) > 0 ? load<u32>(first) : 0;
     if (!this.subs.match(first + 4, flen)) { msgFree(m); return; }
     this.queueIn(p, m);
   }
 
-  recv(): i32 {
+  recv(now: f64): i32 {
     recvBegin();
     let m = this.fqNext();
     if (!m) return this.noMessage();

@@ -4,16 +4,7 @@
 // rediscovers the same failure (same signature) reports it without failing.
 // When a fix lands: delete the entry, and the replay must pass.
 
-export const KNOWN = [
-  {
-    // src/cli/args.ts parseError(): "unknown option" quotes the argument as
-    // parseArgs gave it, not JSON.stringify'd like the other messages, so a
-    // newline (or a terminal escape) in an unknown option makes the usage
-    // error several lines long; the parser promises one line.
-    file: "cli-args/regression-newline-in-unknown-option.hex",
-    signature: 'usage-error: message of several lines: "unknown option …"',
-  },
-];
+export const KNOWN = [];
 
 export const KNOWN_FILES = new Set(KNOWN.map((k) => k.file));
 export const KNOWN_SIGNATURES = new Set(KNOWN.map((k) => k.signature));

@@ -1,0 +1,212 @@
+// What ZMTP over a stream (stream.ts) and over WebSocket messages (zws.ts)
+// share: the connection's state, the security mechanism (mechanism.ts), the
+// peer's metadata checks, commands after the handshake (PING/PONG,
+// SUBSCRIBE/CANCEL, ERROR), heartbeats, the frame limits, and the encoder.
+// The two differ in how frames are delimited on the wire and in what each
+// side says first.
+//
+// States, a transition table in code form: each names what must arrive
+// next; anything else closes the pipe with the reason given at its site.
+import { Bytes } from "../bytes";
+import { Engine } from "../engine";
+import { Pipe } from "../pipe";
+import * as R from "../errors";
+import { EXTERNAL, addSplice, RECEIVE_EXTERNAL_MIN } from "../external";
+import { MSG_HEADER } from "../msg";
+import { PIPE_BUDGET_DEFAULT } from "../budget";
+import { PT_HEARTBEAT, PT_PING_TIMEOUT, PT_PEER_TTL } from "../timers";
+import { FLAG_MORE, FLAG_LONG, compatiblePeers, ROUTER, PING_CONTEXT_MAX } from "./wire";
+import {
+  commandKind, commandData, Metadata, parseMetadata, writeError, writePing, writePong,
+  writeSubscription, CMD_READY, CMD_ERROR, CMD_PING, CMD_PONG, CMD_SUBSCRIBE, CMD_CANCEL, ZWS_FLAG_MORE,
+} from "./command";
+import { Mechanism } from "./mechanism";
+import { NullMechanism } from "./null";
+
+export const ST_IDLE: i32 = 0;       // no transport
+export const ST_GREETING: i32 = 1;   // reading the peer's 64-byte greeting
+export const ST_HANDSHAKE: i32 = 2;  // greeting done; the mechanism's commands
+export const ST_ACTIVE: i32 = 3;     // messages flow
+export const ST_ROUTING_ID: i32 = 4; // plain ZWS2.0: the peer's first message is its routing id
+
+// Commands are small but for SUBSCRIBE/CANCEL, whose topic is the body;
+// this caps what a peer can make us buffer for one.
+export const COMMAND_MAX: u32 = 1 << 20;
+
+const md = new Metadata();
+
+export class ZmtpEngine extends Engine {
+  state: i32 = ST_IDLE;
+  ws: bool;
+  mechanism: Mechanism = new NullMechanism();
+  // The frame being read: its flags (MORE, COMMAND) and a command's body.
+  flags: u8 = 0;
+  cmd: Bytes = new Bytes();
+
+  constructor(ws: bool) {
+    super();
+    this.ws = ws;
+  }
+
+  reset(): void {
+    this.state = ST_IDLE;
+    this.cmd.clear();
+  }
+
+  free(): void { this.cmd.free(); }
+
+  // ---- frames ----
+
+  // A data frame of `size` bytes begins (flags already read). The session
+  // takes its body, in linear memory or, with `mayExternal` and a large
+  // body the role does not read, gathered by the host. False if closed.
+  protected beginDataFrame(p: Pipe, size: u64, mayExternal: bool, now: f64): bool {
+    let o = p.sock.opts;
+    let total = p.msgBytesIn + <f64>size;
+    // A record holds at most 4 GiB, an external body 2 GiB: larger cannot
+    // be received at all, whatever the budgets.
+    if (size >= <u64>EXTERNAL || total > <f64>(0xffffffff - MSG_HEADER - 64)) { p.fail(R.R_MESSAGE_TOO_LARGE, now); return false; }
+    // maxMessageSize (-1: none), then the receive budget (budget.ts).
+    let limit = o.maxmsgsize;
+    if (limit >= 0 && total > limit) { p.fail(R.R_MESSAGE_TOO_LARGE, now); return false; }
+    if (limit < 0 && total > PIPE_BUDGET_DEFAULT) { p.fail(R.R_MEMORY_BUDGET, now); return false; }
+    if (p.msgFramesIn + 1 > o.maxFrames) { p.fail(R.R_MESSAGE_TOO_LARGE, now); return false; }
+    let external = mayExternal && size >= <u64>RECEIVE_EXTERNAL_MIN && p.sock.receivesExternal(<u32>p.msgFramesIn);
+    return p.beginFrame(size, external ? 0 : <u32>size, external, now);
+  }
+
+  // A data frame's bytes are all in.
+  protected endDataFrame(p: Pipe, now: f64): void {
+    p.closeFrame();
+    if ((this.flags & FLAG_MORE) == 0) p.deliver(now);
+  }
+
+  bodyDone(p: Pipe, now: f64): void { this.endDataFrame(p, now); }
+
+  // ---- commands ----
+
+  // A whole command body is in `cmd`.
+  protected command(p: Pipe, now: f64): void {
+    let body = this.cmd.ptr;
+    let n = this.cmd.len;
+    let kind = commandKind(body, n);
+    let data = n ? commandData(body) : body;
+    let dlen = n ? <u32>(body + n - data) : 0;
+    if (this.state == ST_HANDSHAKE) { this.mechanism.command(this, p, kind, data, dlen, now); return; }
+    // ST_ACTIVE
+    if (kind == CMD_PING) {
+      if (dlen < 2) { p.fail(R.R_MALFORMED_COMMAND, now); return; }
+      let ttl = (<u32>load<u8>(data) << 8) | <u32>load<u8>(data + 1);
+      if (ttl > 0) p.timers.set(PT_PEER_TTL, now + <f64>ttl * 100);
+      let ctxLen = min<u32>(dlen - 2, PING_CONTEXT_MAX);
+      writePong(p.out, data + 2, ctxLen, this.ws);
+      p.signalOutput();
+    } else if (kind == CMD_PONG) {
+      // Liveness only; the decoder already cleared the timeout.
+    } else if (kind == CMD_SUBSCRIBE || kind == CMD_CANCEL) {
+      p.sock.subscription(p, data, dlen, kind == CMD_SUBSCRIBE, now);
+    } else if (kind == CMD_ERROR) {
+      p.fail(R.R_ERROR_RECEIVED, now);
+    } else if (kind == CMD_READY) {
+      // The handshake happens once (bad-inputs A9).
+      p.fail(R.R_UNEXPECTED_COMMAND, now);
+    }
+    // Anything else after the handshake is dropped, as libzmq does.
+  }
+
+  // The peer's metadata (READY, or a security mechanism's final command):
+  // its socket type must be one ours talks to; a ROUTER takes its Identity.
+  // False (and closed) if not acceptable.
+  peerMetadata(p: Pipe, data: usize, n: u32, now: f64): bool {
+    parseMetadata(data, data + n, md);
+    if (!md.ok) { p.fail(R.R_INVALID_METADATA, now); return false; }
+    let s = p.sock;
+    if (md.socketType < 0 || (compatiblePeers(s.type) & (1 << md.socketType)) == 0) {
+      writeError(p.out, "Invalid socket type", this.ws);
+      p.signalOutput();
+      p.fail(R.R_SOCKET_TYPE_MISMATCH, now);
+      return false;
+    }
+    p.peerType = md.socketType;
+    p.identity.len = 0;
+    if (s.type == ROUTER && md.hasIdentity && md.identityLen > 0) {
+      // Ids starting with 0x00 are reserved for generated ones (wire.md C6).
+      if (md.identityLen > 255 || load<u8>(md.identityAt) == 0) { p.fail(R.R_INVALID_IDENTITY, now); return false; }
+      p.identity.append(md.identityAt, md.identityLen);
+    }
+    return true;
+  }
+
+  // The mechanism's handshake succeeded.
+  handshakeDone(p: Pipe, now: f64): void {
+    this.state = ST_ACTIVE;
+    p.activate(now);
+  }
+
+  // ---- heartbeats (ZMTP 3.1 PING/PONG) ----
+
+  activated(p: Pipe, now: f64): void {
+    // Over WebSocket, liveness is the WebSocket's own ping/pong.
+    let ivl = p.sock.opts.heartbeatIvl;
+    if (ivl > 0 && !this.ws) p.timers.set(PT_HEARTBEAT, now + ivl);
+  }
+
+  onTimer(p: Pipe, kind: i32, now: f64): void {
+    if (kind == PT_PING_TIMEOUT || kind == PT_PEER_TTL) { p.fail(R.R_HEARTBEAT_TIMEOUT, now); return; }
+    if (kind == PT_HEARTBEAT) {
+      let o = p.sock.opts;
+      writePing(p.out, <u32>min<f64>(o.heartbeatTtl / 100, 65535));
+      p.signalOutput();
+      p.timers.set(PT_HEARTBEAT, now + o.heartbeatIvl);
+      let to = o.heartbeatTimeout >= 0 ? o.heartbeatTimeout : o.heartbeatIvl;
+      if (to > 0 && !p.timers.isSet(PT_PING_TIMEOUT)) p.timers.set(PT_PING_TIMEOUT, now + to);
+    }
+  }
+
+  // ---- encoding ----
+
+  writeFrame(p: Pipe, data: usize, n: u32, more: bool): void {
+    let o = p.target();
+    let flags: u8 = more ? FLAG_MORE : 0;
+    if (this.ws) {
+      o.push32(1 + n);
+      o.push8(more ? ZWS_FLAG_MORE : 0);
+      o.append(data, n);
+    } else if (n <= 255) {
+      let at = o.reserve(2 + n);
+      store<u8>(at, flags);
+      store<u8>(at, <u8>n, 1);
+      if (n) memory.copy(at + 2, data, n);
+      o.len += 2 + n;
+    } else {
+      o.push8(flags | FLAG_LONG);
+      o.push64BE(<u64>n);
+      o.append(data, n);
+    }
+  }
+
+  writeExternalFrame(p: Pipe, n: u32, id: u32, more: bool): void {
+    let o = p.target();
+    if (this.ws) {
+      o.push32(1 + n);
+      o.push8(more ? ZWS_FLAG_MORE : 0);
+    } else {
+      o.push8((more ? FLAG_MORE : 0) | FLAG_LONG);
+      o.push64BE(<u64>n);
+    }
+    addSplice(p.targetSplices(), o.len, id, n);
+    p.extBytes += n;
+  }
+
+  // 3.1 peers get a command, 3.0 peers (and ZWS) a message (wire.md A8).
+  writeSubscription(p: Pipe, subscribe: bool, topic: usize, n: u32): void {
+    if (p.peerMinor >= 1) { writeSubscription(p.out, subscribe, topic, n); return; }
+    let o = p.out;
+    let body = n + 1;
+    if (this.ws) { o.push32(1 + body); o.push8(0); }
+    else if (body <= 255) { o.push8(0); o.push8(body); }
+    else { o.push8(FLAG_LONG); o.push64BE(<u64>body); }
+    o.push8(subscribe ? 1 : 0);
+    o.append(topic, n);
+  }
+}
