@@ -2,34 +2,29 @@
 // waiting. Messages are atomic, so a multipart message never interleaves.
 // With priorities (SP receivePriority), the best priority waiting goes first.
 import { Pipe } from "./pipe";
+import { Rotation } from "./rotation";
 
-export class FairQueue {
-  active: Array<Pipe> = [];
-  cursor: i32 = 0;
+// The rotation holds the pipes with a message waiting.
+export class FairQueue extends Rotation {
   lastPipe: Pipe | null = null;
   prioritized: bool = false;
 
   add(p: Pipe): void {
     if (p.inFq) return;
     p.inFq = true;
-    this.active.push(p);
+    super.add(p);
     if (p.recvPrio != 8) this.prioritized = true;
   }
 
   remove(p: Pipe): void {
     if (!p.inFq) return;
     p.inFq = false;
-    let a = this.active;
-    let i = a.indexOf(p);
-    if (i < 0) return;
-    a.splice(i, 1);
-    if (this.cursor > i) this.cursor--;
-    if (this.cursor >= a.length) this.cursor = 0;
+    super.remove(p);
   }
 
   // The pipe whose turn it is; advances the cursor.
   next(): Pipe | null {
-    let a = this.active;
+    let a = this.pipes;
     let n = a.length;
     if (n == 0) return null;
     if (this.cursor >= n) this.cursor = 0;

@@ -2,25 +2,14 @@
 // The whole message goes to one pipe; the choice never changes mid-message.
 // With priorities (SP sendPriority), only the best priority with room is used.
 import { Pipe } from "./pipe";
+import { Rotation } from "./rotation";
 
-export class LoadBalancer {
-  pipes: Array<Pipe> = [];
-  cursor: i32 = 0;
-
+export class LoadBalancer extends Rotation {
   prioritized: bool = false;
 
   add(p: Pipe): void {
-    this.pipes.push(p);
+    super.add(p);
     if (p.sendPrio != 8) this.prioritized = true;
-  }
-
-  remove(p: Pipe): void {
-    let a = this.pipes;
-    let i = a.indexOf(p);
-    if (i < 0) return;
-    a.splice(i, 1);
-    if (this.cursor > i) this.cursor--;
-    if (this.cursor >= a.length) this.cursor = 0;
   }
 
   // Next pipe with room under its high-water mark, or null.

@@ -6,7 +6,8 @@ import { Bytes } from "./bytes";
 import { Options, OPT_ROUTING_ID, OPT_SUBSCRIBE, OPT_UNSUBSCRIBE, OPT_RAW } from "./options";
 import { Pipe } from "./pipe";
 import { emit, EV_READABLE, EV_WRITABLE, EV_PIPE_RELEASED } from "./events";
-import { ENOTSUP, EINVAL, EAGAIN } from "./errors";
+import { ENOTSUP, EINVAL, EAGAIN, R_PEER_LIMIT } from "./errors";
+import { LoadBalancer } from "./lb";
 import { msgFree, msgFrames, msgData, frameIsExternal, frameLen, frameSlot } from "./msg";
 import { EXTERNAL } from "./external";
 import { pipes } from "./registry";
@@ -66,6 +67,13 @@ export class Socket {
   // The pipes in routing now (attach/detach), for roles that send to all or look a peer up.
   attached: Array<Pipe> = [];
   fq: FairQueue = new FairQueue();
+  // Building blocks a role takes up in its constructor (as nng's protocols
+  // pick theirs): `balances`, each message to one pipe, round robin (lb.ts);
+  // `exclusive`, one peer at a time (PAIR), the only one routed.
+  balances: bool = false;
+  exclusive: bool = false;
+  lb: LoadBalancer = new LoadBalancer();
+  only: Pipe | null = null;
   readSignalled: bool = false;
   wantWritable: bool = false;
   timers: Timers = new Timers(SOCKET_TIMERS);
@@ -74,8 +82,13 @@ export class Socket {
 
   // ---- ops a role overrides ----
 
-  // The handshake finished; false refuses the peer (set p.reason).
-  pipeReady(p: Pipe, now: f64): bool { return true; }
+  // The handshake finished; false refuses the peer (set p.reason). An
+  // exclusive socket refuses a second peer.
+  pipeReady(p: Pipe, now: f64): bool {
+    let cur = this.only;
+    if (this.exclusive && cur && cur !== p) { p.reason = R_PEER_LIMIT; return false; }
+    return true;
+  }
   // After pipeReady succeeded and the pipe is attached.
   pipeActivated(p: Pipe): void {}
   pipeDeactivated(p: Pipe): void {}
@@ -93,7 +106,11 @@ export class Socket {
   // A complete message arrived on p. Default: fair-queue it.
   deliver(p: Pipe, m: usize, now: f64): void { this.queueIn(p, m); }
   subscription(p: Pipe, topic: usize, n: u32, on: bool, now: f64): void {}
-  canSend(): bool { return false; }
+  canSend(): bool {
+    if (this.balances) return this.lb.hasRoom();
+    let p = this.only;
+    return p !== null && !p.full;
+  }
   // Whether an option means anything for this family (options.ts ids).
   acceptsOption(opt: i32): bool { return opt < OPT_RAW; }
   // A socket timer (timers.ts: REQ resend, survey deadline) is due.
@@ -108,6 +125,8 @@ export class Socket {
     p.writeFrames(src, nframes, false);
     p.endMessage();
   }
+  // How a received message is described to the host (the family's layout).
+  describe(m: usize): i32 { return recvMessage(m, 0); }
   // Whether frame i of a received message may stay in the host's memory
   // (large bodies, external.ts); roles that read a frame's bytes say no.
   receivesExternal(i: u32): bool { return true; }
@@ -124,7 +143,7 @@ export class Socket {
     return p;
   }
   // A message is waiting for recv().
-  hasIn(): bool { return this.fq.active.length > 0; }
+  hasIn(): bool { return this.fq.length > 0; }
   setBytes(opt: i32, p: usize, n: u32): i32 {
     if (opt == OPT_ROUTING_ID) {
       if (n > 255 || (n > 0 && load<u8>(p) == 0)) return -EINVAL;
@@ -147,6 +166,8 @@ export class Socket {
     if (p.attached) return;
     p.attached = true;
     this.attached.push(p);
+    if (this.balances) this.lb.add(p);
+    if (this.exclusive && !this.only) this.only = p;
     this.xattach(p);
     if (this.wantWritable) this.signalWritable();
   }
@@ -156,6 +177,8 @@ export class Socket {
     p.attached = false;
     let i = this.attached.indexOf(p);
     if (i >= 0) this.attached.splice(i, 1);
+    if (this.balances) this.lb.remove(p);
+    if (this.only === p) this.only = null;
     this.xdetach(p);
   }
 
@@ -166,6 +189,22 @@ export class Socket {
   }
 
   fqRemove(p: Pipe): void { this.fq.remove(p); }
+
+  // The message to one pipe: the next with room (balances) or the only peer.
+  sendToOne(src: usize, nframes: u32): i32 {
+    let p = this.balances ? this.lb.pick() : this.only;
+    if (!p || p.full) return this.blocked();
+    this.writeTo(p, src, nframes);
+    return 0;
+  }
+
+  // The next fair-queued message, described (recv of most roles).
+  recvQueued(): i32 {
+    recvBegin();
+    let m = this.fqNext();
+    if (!m) return this.noMessage();
+    return this.describe(m);
+  }
 
   // Takes the next message fair-queued across pipes; 0 if none.
   fqNext(): usize {

@@ -28,6 +28,11 @@ export class SpSocket extends Socket {
     this.opts.surveyTime = SP_DEFAULT_SURVEY_TIME;
   }
 
+  // Bytes of protocol header in front of a received body (a hop count, a
+  // request or survey id): raw sockets show them as a frame of their own.
+  headerLen(): u32 { return 0; }
+  describe(m: usize): i32 { return this.raw ? recvSplit(m, this.headerLen()) : recvBody(m, this.headerLen()); }
+
   // An SP message carries its frames concatenated (scatter).
   writeTo(p: Pipe, src: usize, nframes: u32): void { p.writeMessage(0, 0, src, nframes); }
 

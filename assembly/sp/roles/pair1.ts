@@ -5,8 +5,7 @@
 // whose count exceeds maxTtl.
 import { Pair0 } from "./pair0";
 import { Pipe } from "../../pipe";
-import { recvBody, recvSplit, payload, payloadLen } from "../socket";
-import { recvBegin } from "../../socket";
+import { payload, payloadLen } from "../socket";
 import { msgFree } from "../../msg";
 import { loadU32BE, storeU32BE } from "../../bytes";
 import { R_SP_MALFORMED, EINVAL } from "../../errors";
@@ -17,8 +16,10 @@ const hop = memory.data(4);
 export class Pair1 extends Pair0 {
   constructor() { super(PAIR1, PROTO_PAIR1); }
 
+  headerLen(): u32 { return 4; }
+
   send(src: usize, nframes: u32, now: f64): i32 {
-    let p = this.peer;
+    let p = this.only;
     if (!p || p.full) return this.blocked();
     if (!this.raw) {
       storeU32BE(hop, 1);
@@ -41,12 +42,5 @@ export class Pair1 extends Pair0 {
     if (count > 0xff) { msgFree(m); p.fail(R_SP_MALFORMED, now); return; }
     if (count > <u32>this.opts.maxTtl) { msgFree(m); return; }
     this.queueIn(p, m);
-  }
-
-  recv(now: f64): i32 {
-    recvBegin();
-    let m = this.fqNext();
-    if (!m) return this.noMessage();
-    return this.raw ? recvSplit(m, 4) : recvBody(m, 4);
   }
 }

@@ -7,7 +7,6 @@
 import { SpSocket, recvBody, recvSplit, payload, payloadLen } from "../socket";
 import { Pipe } from "../../pipe";
 import { recvBegin } from "../../socket";
-import { LoadBalancer } from "../../lb";
 import { Bytes, loadU32BE } from "../../bytes";
 import { msgFree } from "../../msg";
 import { ST_RESEND } from "../../timers";
@@ -16,7 +15,6 @@ import { R_SP_MALFORMED, ESTATE } from "../../errors";
 import { REQ0, PROTO_REQ0, PROTO_REP0, SP_ID_FLAG } from "../wire";
 
 export class Req0 extends SpSocket {
-  lb: LoadBalancer = new LoadBalancer();
   nextId: u32 = nextU32();
   // The request in flight: its whole payload (id + body), kept for resending.
   request: Bytes = new Bytes();
@@ -25,27 +23,28 @@ export class Req0 extends SpSocket {
   holder: Pipe | null = null;
   reply: usize = 0;
 
-  constructor() { super(REQ0, PROTO_REQ0, PROTO_REP0); }
+  constructor() {
+    super(REQ0, PROTO_REQ0, PROTO_REP0);
+    this.balances = true;
+  }
 
   xattach(p: Pipe): void {
-    this.lb.add(p);
     // A request with nowhere to go leaves as soon as a peer arrives.
     if (this.outstanding && !this.holder) this.resendNow();
   }
   xdetach(p: Pipe): void {
-    this.lb.remove(p);
     if (this.outstanding && this.holder === p) {
       this.holder = null;
       this.resendNow();
     }
   }
-  canSend(): bool { return this.lb.hasRoom(); }
+  headerLen(): u32 { return 4; }
   dispose(): void {
     this.request.free();
     if (this.reply) { msgFree(this.reply); this.reply = 0; }
     super.dispose();
   }
-  hasIn(): bool { return this.raw ? this.fq.active.length > 0 : this.reply != 0; }
+  hasIn(): bool { return this.raw ? this.fq.length > 0 : this.reply != 0; }
 
   send(src: usize, nframes: u32, now: f64): i32 {
     let p = this.lb.pick();
@@ -106,11 +105,7 @@ export class Req0 extends SpSocket {
 
   recv(now: f64): i32 {
     recvBegin();
-    if (this.raw) {
-      let m = this.fqNext();
-      if (!m) return this.noMessage();
-      return recvSplit(m, 4);
-    }
+    if (this.raw) return this.recvQueued();
     let m = this.reply;
     if (m) { this.reply = 0; return recvBody(m, 4); }
     if (this.outstanding) return this.noMessage();

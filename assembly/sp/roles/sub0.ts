@@ -2,9 +2,8 @@
 // its topics (the empty topic: all). Subscriptions are a local set, never
 // on the wire; subscribing twice and unsubscribing once removes the topic.
 // A raw SUB keeps everything. Cannot send.
-import { SpSocket, recvBody, recvSplit, payload, payloadLen } from "../socket";
+import { SpSocket, payload, payloadLen } from "../socket";
 import { Pipe } from "../../pipe";
-import { recvBegin } from "../../socket";
 import { Trie } from "../../trie";
 import { msgFree } from "../../msg";
 import { OPT_SUBSCRIBE, OPT_UNSUBSCRIBE } from "../../options";
@@ -20,12 +19,7 @@ export class Sub0 extends SpSocket {
     this.queueIn(p, m);
   }
 
-  recv(now: f64): i32 {
-    recvBegin();
-    let m = this.fqNext();
-    if (!m) return this.noMessage();
-    return this.raw ? recvSplit(m, 0) : recvBody(m, 0);
-  }
+  recv(now: f64): i32 { return this.recvQueued(); }
 
   setBytes(opt: i32, p: usize, n: u32): i32 {
     if (opt == OPT_SUBSCRIBE) { this.topics.add(p, n, false); return 0; }

@@ -27,7 +27,8 @@ export class Surveyor0 extends SpSocket {
   constructor() { super(SURVEYOR0, PROTO_SURVEYOR0, PROTO_RESPONDENT0); }
 
   canSend(): bool { return true; }
-  hasIn(): bool { return this.raw ? this.fq.active.length > 0 : this.answers.count > 0; }
+  headerLen(): u32 { return 4; }
+  hasIn(): bool { return this.raw ? this.fq.length > 0 : this.answers.count > 0; }
 
   send(src: usize, nframes: u32, now: f64): i32 {
     if (!this.raw) {
@@ -65,11 +66,7 @@ export class Surveyor0 extends SpSocket {
 
   recv(now: f64): i32 {
     recvBegin();
-    if (this.raw) {
-      let m = this.fqNext();
-      if (!m) return this.noMessage();
-      return recvSplit(m, 4);
-    }
+    if (this.raw) return this.recvQueued();
     let m = this.answers.pop();
     if (m) return recvBody(m, 4);
     if (this.open && this.timers.take(ST_SURVEY, now)) this.onTimer(ST_SURVEY, now);

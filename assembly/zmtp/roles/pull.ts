@@ -1,13 +1,8 @@
 // PULL (RFC 30): fair-queues messages from PUSH peers; cannot send.
-import { Socket, recvBegin, recvMessage } from "../../socket";
+import { Socket } from "../../socket";
 import { PULL } from "../wire";
 
 export class Pull extends Socket {
   constructor() { super(PULL); }
-  recv(now: f64): i32 {
-    recvBegin();
-    let m = this.fqNext();
-    if (!m) return this.noMessage();
-    return recvMessage(m, 0);
-  }
+  recv(now: f64): i32 { return this.recvQueued(); }
 }

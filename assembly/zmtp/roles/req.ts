@@ -5,7 +5,6 @@
 // `relaxed` allows a new request before the reply, abandoning the old one.
 import { Socket, recvBegin, recvMessage } from "../../socket";
 import { Pipe } from "../../pipe";
-import { LoadBalancer } from "../../lb";
 import { msgFree, msgFrames, msgData } from "../../msg";
 import { REQ } from "../wire";
 import { EFSM } from "../../errors";
@@ -14,16 +13,16 @@ import { nextU32 } from "../../random";
 const requestId = memory.data(4);
 
 export class Req extends Socket {
-  lb: LoadBalancer = new LoadBalancer();
   awaitingReply: bool = false;
   replyPipe: Pipe | null = null;
   reply: usize = 0;
   replySkip: u32 = 0;
   reqId: u32 = nextU32();
 
-  constructor() { super(REQ); }
-  xattach(p: Pipe): void { this.lb.add(p); }
-  xdetach(p: Pipe): void { this.lb.remove(p); }
+  constructor() {
+    super(REQ);
+    this.balances = true;
+  }
   hasIn(): bool { return this.reply != 0; }
   dispose(): void {
     if (this.reply) { msgFree(this.reply); this.reply = 0; }

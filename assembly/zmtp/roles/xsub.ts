@@ -3,7 +3,7 @@
 // 3.1 peers, 0x01/0x00 messages to 3.0 peers, and all of them again on every
 // new connection. Subscriptions are counted (two subscribes need two cancels).
 // SUB is XSUB with a subscribe option instead of sendable messages.
-import { Socket, recvBegin, recvMessage } from "../../socket";
+import { Socket } from "../../socket";
 import { Pipe } from "../../pipe";
 import { Trie } from "../../trie";
 import { Bytes } from "../../bytes";
@@ -61,10 +61,5 @@ export class XSub extends Socket {
     this.queueIn(p, m);
   }
 
-  recv(now: f64): i32 {
-    recvBegin();
-    let m = this.fqNext();
-    if (!m) return this.noMessage();
-    return recvMessage(m, 0);
-  }
+  recv(now: f64): i32 { return this.recvQueued(); }
 }
