@@ -91,31 +91,19 @@ for (const [name, [title, check]] of Object.entries(SWEEPS)) {
 }
 
 // ---------------------------------------------------------------------------
-// Known bug, found by the simulator (kept here, skipped so the suite stays
-// green until it is fixed).
-//
-// A session (connect-side) pipe whose connection dies while the host is
-// gathering a large (32 KiB+) received body never handshakes on its next
-// connection: Core.pipeClosed() in bindings/core.ts leaves the pipe's Gather
-// in `gathers` (only the PipeClose and PipeReleased events delete it, and a
-// transport that simply goes away raises neither), so Core.feed() takes the
-// new connection's first bytes (greeting or SP header, then messages) as the
-// rest of the old body. The core has already reset the pipe's decoder
-// (resetConnection), so pipe_ext_advance ignores them: they vanish, and the
-// peer, whose side did handshake, loses every message it sends meanwhile.
-// ZMTP and SP alike. The connection recovers only once the old body's
-// length is used up (the bytes after it then fail the greeting/header check)
-// or at the handshake timeout.
-// Minimal runs (npm run sim -- --scenario NAME --seed S --steps K --faults IDS):
-//   sp-pair1 seed 22  --steps 206 --faults 0,1   split b<->a ≤100 B, reset b<->a at step 160
-//   sp-pair1 seed 206 --steps 188 --faults 0,1   split b<->a ≤100 B, reset b<->a at step 122
-// Seeds drift when the core changes, so the same sequence is also replayed
-// below without the simulator: a session pipe, 2000 bytes of a 40 KB body,
-// the transport gone, a new connection, the peer's header.
-const KNOWN_BUG = [["sp-pair1", 22, 206, [0, 1]], ["sp-pair1", 206, 188, [0, 1]]];
+// Found by the simulator: a session (connect-side) pipe whose connection
+// died while the host was gathering a large (32 KiB+) received body kept
+// that body's Gather in bindings/core.ts, so the next connection's first
+// bytes (greeting or SP header, then messages) were taken as the rest of the
+// old body and vanished. The seeds that found it (npm run sim -- --scenario
+// NAME --seed S --steps K --faults IDS) are replayed, and since seeds drift
+// when the core changes, the same sequence also runs without the simulator:
+// a session pipe, 2000 bytes of a 40 KB body, the transport gone, a new
+// connection, the peer's header.
+const STALE_GATHER = [["sp-pair1", 22, 206, [0, 1]], ["sp-pair1", 206, 188, [0, 1]]];
 
-test.skip("a session pipe that lost its connection in the middle of a large body handshakes again on the next one (known bug: stale Gather in bindings/core.ts)", () => {
-  for (const [name, seed, steps, ids] of KNOWN_BUG) {
+test("a session pipe that lost its connection in the middle of a large body handshakes again on the next one", () => {
+  for (const [name, seed, steps, ids] of STALE_GATHER) {
     const r = runSim(name, seed, { steps, faults: faultsById(SCENARIOS[name], seed, ids) });
     assert.ok(r.ok, r.ok ? "" : `\n${formatFailure(r, null)}`);
   }
