@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The network simulator's command line (npm run sim). Runs seeds of the
-// scenarios in test/sim/lib/scenarios.mjs against dist/ (npm run build
+// scenarios in test/sim/helpers/scenarios.mjs against dist/ (npm run build
 // first), checks every invariant, and for each failure prints the seed, the
 // invariant, a shrunk schedule and its trace, and the command that replays it.
 // Exit code 1 on any failure.
@@ -12,11 +12,11 @@
 //   npm run sim -- --scenario zmq-pushpull --seed 17 --faults 3,8   replay with only those faults
 //   options: --steps K (active steps per run, default 600), --first-seed N,
 //            --no-shrink, --verbose (a line per run), --list
-import { runSim } from "../test/sim/lib/sim.mjs";
-import { shrink } from "../test/sim/lib/shrink.mjs";
-import { generateFaults, faultsById, describe } from "../test/sim/lib/faults.mjs";
-import { SCENARIOS, DEFAULT_SCENARIOS } from "../test/sim/lib/scenarios.mjs";
-import { formatFailure, formatPass, traceTail } from "../test/sim/lib/report.mjs";
+import { runSim } from "../test/sim/helpers/sim.mjs";
+import { shrink } from "../test/sim/helpers/shrink.mjs";
+import { generateFaults, faultsById, describe } from "../test/sim/helpers/faults.mjs";
+import { SCENARIOS, DEFAULT_SCENARIOS } from "../test/sim/helpers/scenarios.mjs";
+import { formatFailure, formatPass, traceTail } from "../test/sim/helpers/report.mjs";
 
 function parseArgs(argv) {
   const o = { seeds: 20, firstSeed: 1, steps: 600, shrink: true, verbose: false, scenarios: [], seed: null, faults: null, list: false };

@@ -1,7 +1,7 @@
 // The network simulator, run over a fixed list of seeds per scenario: every
 // ZMTP and SP pattern on several cores joined by simulated links, under
 // seeded faults, with every invariant checked after every step
-// (test/sim/lib/sim.mjs lists them). Bounded: a few hundred steps per run,
+// (test/sim/helpers/sim.mjs lists them). Bounded: a few hundred steps per run,
 // no sleeps and no timers, only the manual clock, so the time it takes
 // depends on nothing but the CPU. `npm run sim -- --seeds N` runs many more.
 //
@@ -10,11 +10,11 @@
 // trace, and the shrunk schedule replays too.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { runSim, Sim } from "./lib/sim.mjs";
-import { shrink } from "./lib/shrink.mjs";
-import { faultsById } from "./lib/faults.mjs";
-import { SCENARIOS, DEFAULT_SCENARIOS } from "./lib/scenarios.mjs";
-import { formatFailure } from "./lib/report.mjs";
+import { runSim, Sim } from "./helpers/sim.mjs";
+import { shrink } from "./helpers/shrink.mjs";
+import { faultsById } from "./helpers/faults.mjs";
+import { SCENARIOS, DEFAULT_SCENARIOS } from "./helpers/scenarios.mjs";
+import { formatFailure } from "./helpers/report.mjs";
 import { newCore } from "../core/helpers/harness.mjs";
 import { spSock, SpPipeRec, spHeader, spMessage, PROTO } from "../core/helpers/sp.mjs";
 
