@@ -1,7 +1,7 @@
 // Memory budgets for received messages. A peer decides how large a message
 // is; these bounds decide how much of that the process will hold, and they
 // are checked when a frame's size is announced, before anything is
-// allocated for it (bad-inputs.md G).
+// allocated for it (the README's "Reliability and memory" states the bounds).
 //
 //   per message  maxMessageSize when set; otherwise PIPE_BUDGET_DEFAULT
 //                (a larger maxMessageSize raises it: the user allows it)

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// wasmq benchmark harness (methodology: shared/reference/performance.md §0, §4.1, §4.3, §4.4, §4.6).
+// wasmq benchmark harness: every measured socket in a process of its own, fresh processes per round,
+// implementations interleaved, ratios per round with the median reported (as below).
 //
 //   npm run bench                         full default run (5 rounds, all cells):
 //                                           wasmq/zmq vs zeromq.js   T1, L1, F1

@@ -1,7 +1,8 @@
-// Scalability Protocols wire constants (shared/reference/wire.md part B),
-// one place each, named after the spec's fields.
+// Scalability Protocols wire constants, one place each, named after the
+// fields of nng's SP specifications ("SP TCP Mapping", "SP IPC Mapping",
+// "SP WebSocket Mapping", and each protocol's own, e.g. "REQ/REP").
 
-// B1. The 8-byte header both sides send first: 00 'S' 'P' 00 <proto u16> 00 00.
+// SP TCP Mapping: the 8-byte header both sides send first: 00 'S' 'P' 00 <proto u16> 00 00.
 export const SP_HEADER_SIZE: u32 = 8;
 export const SP_HEADER_BYTE0: u8 = 0x00;
 export const SP_HEADER_S: u8 = 0x53;
@@ -9,11 +10,11 @@ export const SP_HEADER_P: u8 = 0x50;
 export const SP_HEADER_VERSION: u8 = 0x00;
 export const SP_HEADER_OFF_PROTO: u32 = 4;
 
-// B1/B3. Message framing: [size u64 BE][payload]; IPC adds a type byte first.
+// SP TCP/IPC Mapping: message framing [size u64 BE][payload]; IPC adds a type byte first.
 export const SP_SIZE_LEN: u32 = 8;
 export const SP_IPC_MSG_TYPE: u8 = 0x01; // "in-band", the only defined type
 
-// B5. Backtrace words: the one with the high bit set ends the stack.
+// REQ/REP and SURVEY: backtrace words: the one with the high bit set ends the stack.
 export const SP_ID_FLAG: u32 = 0x80000000;
 
 // Socket types in the core (after the ZMTP ones in ../wire.ts).
@@ -29,7 +30,7 @@ export const SURVEYOR0: i32 = 40;
 export const RESPONDENT0: i32 = 41;
 export const BUS0: i32 = 42;
 
-// B2. Protocol ids: (protocol number << 4) | role.
+// Protocol ids: (protocol number << 4) | role.
 export const PROTO_PAIR0: u32 = 0x10;
 export const PROTO_PAIR1: u32 = 0x11;
 export const PROTO_PUB0: u32 = 0x20;
@@ -42,7 +43,7 @@ export const PROTO_SURVEYOR0: u32 = 0x62;
 export const PROTO_RESPONDENT0: u32 = 0x63;
 export const PROTO_BUS0: u32 = 0x70;
 
-// B6. Defaults.
+// Defaults (nng's).
 export const SP_DEFAULT_MAX_TTL: i32 = 8;
 export const SP_MAX_MAX_TTL: i32 = 15;
 export const SP_DEFAULT_RESEND_IVL: f64 = 60000;

@@ -1,4 +1,4 @@
-// ZMTP command bodies (wire.md A4, A5, A9): building and parsing.
+// ZMTP command bodies (RFC 23 "Commands", "The NULL Security Mechanism"; RFC 37 heartbeats and subscriptions): building and parsing.
 // A command body is [name_len u8][name][data]; we keep bodies in a Bytes.
 import { Bytes, loadU32BE } from "../bytes";
 import { FLAG_COMMAND, FLAG_LONG, SOCKET_TYPE_NAMES, SOCKET_TYPE_COUNT } from "./wire";
@@ -46,7 +46,7 @@ export function commandKind(body: usize, n: u32): i32 {
 
 @inline export function commandData(body: usize): usize { return body + 1 + <usize>load<u8>(body); }
 
-// ZWS 2.0 (wire.md A14): one WebSocket message per frame, [flags][body],
+// ZWS 2.0 (RFC 45): one WebSocket message per frame, [flags][body],
 // with the command flag in bit 1. Message-mode output is a sequence of
 // records [len u32 LE][message] the host sends one WebSocket message each.
 export const ZWS_FLAG_MORE: u8 = 0x01;
@@ -114,7 +114,7 @@ export function writeSubscription(out: Bytes, subscribe: bool, topic: usize, n: 
   out.append(topic, n);
 }
 
-// Result of parsing READY metadata (wire.md A5).
+// Result of parsing READY metadata (RFC 23 "Connection Metadata").
 export class Metadata {
   ok: bool = false;
   socketType: i32 = -1;   // -1 missing, -2 unknown name

@@ -108,7 +108,7 @@ export class ZmtpEngine extends Engine {
     } else if (kind == CMD_ERROR) {
       p.fail(R.R_ERROR_RECEIVED, now);
     } else if (kind == CMD_READY) {
-      // The handshake happens once (bad-inputs A9).
+      // The handshake happens once: a second READY is a protocol error.
       p.fail(R.R_UNEXPECTED_COMMAND, now);
     }
     // Anything else after the handshake is dropped, as libzmq does.
@@ -130,7 +130,8 @@ export class ZmtpEngine extends Engine {
     p.peerType = md.socketType;
     p.identity.len = 0;
     if (s.type == ROUTER && md.hasIdentity && md.identityLen > 0) {
-      // Ids starting with 0x00 are reserved for generated ones (wire.md C6).
+      // Ids starting with a zero byte are reserved for the ids a ROUTER
+      // generates (libzmq's ZMQ_ROUTING_ID rule).
       if (md.identityLen > 255 || load<u8>(md.identityAt) == 0) { p.fail(R.R_INVALID_IDENTITY, now); return false; }
       p.identity.append(md.identityAt, md.identityLen);
     }
@@ -198,7 +199,8 @@ export class ZmtpEngine extends Engine {
     p.extBytes += n;
   }
 
-  // 3.1 peers get a command, 3.0 peers (and ZWS) a message (wire.md A8).
+  // 3.1 peers get a command, 3.0 peers (and ZWS) a message starting
+  // 0x01/0x00 (RFC 37 "SUBSCRIBE", RFC 29 for 3.0).
   writeSubscription(p: Pipe, subscribe: bool, topic: usize, n: u32): void {
     if (p.peerMinor >= 1) { writeSubscription(p.out, subscribe, topic, n); return; }
     let o = p.out;

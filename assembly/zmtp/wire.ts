@@ -1,7 +1,7 @@
-// ZMTP 3.x wire constants, one place each, named after the fields in
-// shared/reference/wire.md part A. Everything here is a value on the wire.
+// ZMTP 3.x wire constants, one place each, named after the fields of ZMTP
+// 3.0 (RFC 23) and 3.1 (RFC 37). Everything here is a value on the wire.
 
-// A1. Greeting (64 bytes)
+// Greeting (64 bytes; RFC 23 "Version Negotiation")
 export const GREETING_SIZE: u32 = 64;
 export const GREETING_SIG_START: u8 = 0xff;     // byte 0
 export const GREETING_SIG_END: u8 = 0x7f;       // byte 9 (bit 0 = versioned peer)
@@ -13,13 +13,13 @@ export const GREETING_OFF_AS_SERVER: u32 = 32;
 export const ZMTP_MAJOR: u8 = 3;
 export const ZMTP_MINOR: u8 = 1;
 
-// A3. Frame flags
+// Frame flags (RFC 23 "Framing")
 export const FLAG_MORE: u8 = 0x01;
 export const FLAG_LONG: u8 = 0x02;
 export const FLAG_COMMAND: u8 = 0x04;
 export const FLAG_RESERVED: u8 = 0xf8;
 
-// A7. Socket types (our numbering; the wire carries the names below).
+// Socket types (our numbering; the wire carries the names below).
 export const PAIR: i32 = 0;
 export const PUB: i32 = 1;
 export const SUB: i32 = 2;
@@ -33,12 +33,12 @@ export const XPUB: i32 = 9;
 export const XSUB: i32 = 10;
 export const SOCKET_TYPE_COUNT: i32 = 11;
 
-// A6. Socket-Type property values, indexed by the constants above.
+// Socket-Type property values (RFC 23 "The Socket-Type Property"), indexed by the constants above.
 export const SOCKET_TYPE_NAMES: StaticArray<string> = [
   "PAIR", "PUB", "SUB", "REQ", "REP", "DEALER", "ROUTER", "PULL", "PUSH", "XPUB", "XSUB",
 ];
 
-// A7. Which peer types each type accepts (bit per socket type).
+// Which peer types each type accepts (bit per socket type; RFC 23 "Socket Semantics").
 export function compatiblePeers(t: i32): u32 {
   switch (t) {
     case PAIR: return 1 << PAIR;
@@ -54,10 +54,10 @@ export function compatiblePeers(t: i32): u32 {
   return 0;
 }
 
-// A6. libzmq sends Identity only for these three.
+// libzmq sends Identity only for these three.
 export function sendsIdentity(t: i32): bool {
   return t == REQ || t == DEALER || t == ROUTER;
 }
 
-// A9. PING: name, TTL u16 (deciseconds), context up to 16 bytes.
+// PING: name, TTL u16 (deciseconds), context up to 16 bytes (RFC 37 "Connection Heartbeating").
 export const PING_CONTEXT_MAX: u32 = 16;
