@@ -254,7 +254,7 @@ function record(name, type, doc, entries) {
   return `/** ${doc} */\nexport const ${name}: Readonly<Record<number, ${type}>> = {\n${body}\n};\n`;
 }
 
-/** The text of bindings/shared.ts, and the files it was made from. */
+/** The text of bindings/shared.ts, the files it was made from, and what it holds. */
 export function generate(root = ROOT) {
   const src = new Sources(readCore(root));
   const errs = errnos(src);
@@ -294,7 +294,7 @@ export function generate(root = ROOT) {
     `/** The option table (assembly/options.ts): every option property, with what validates it. */\n` +
     `export const OPTIONS: readonly OptionSpec[] = [\n${table.map((r) => `  ${objectLiteral(r)},`).join("\n")}\n];\n`,
   ];
-  return { text: parts.join("\n"), files, table };
+  return { text: parts.join("\n"), files, table, reasons: rs, errnos: errs, types: [...zt, ...st], spTypes: st };
 }
 
 function optionTypes() {

@@ -109,8 +109,8 @@ export interface ErrorStyle {
 }
 
 export const zmqErrors: ErrorStyle = {
-  closed: () => zmqError("EBADF", "Socket is closed", { errno: 9 }),
-  abandoned: () => zmqError("EAGAIN", "Socket was closed", { errno: 11 }),
+  closed: () => zmqError("EBADF", "Socket is closed", { errno: Errno.EBADF }),
+  abandoned: () => zmqError("EAGAIN", "Socket was closed", { errno: Errno.EAGAIN }),
   timedOut: () => fromErrno(EAGAIN),
 };
 

@@ -4,10 +4,10 @@
 // scripts/readme-examples.mjs generates from those same files.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, README, exampleFiles, renderRegion, splitReadme } from "../scripts/readme-examples.mjs";
+import { run } from "./helpers/child.mjs";
 
 const TIMEOUT_MS = 20_000;
 
@@ -80,25 +80,7 @@ const EXPECTED = {
 };
 
 /** Runs `node file` from the package root; resolves { code, signal, stdout, stderr, ms }. */
-function runExample(file) {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const child = spawn(process.execPath, [file], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b) => { stdout += b; });
-    child.stderr.on("data", (b) => { stderr += b; });
-    const timer = setTimeout(() => {
-      stderr += `\n[killed after ${TIMEOUT_MS} ms]`;
-      child.kill("SIGKILL");
-    }, TIMEOUT_MS);
-    child.on("error", (e) => { clearTimeout(timer); reject(e); });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - t0 });
-    });
-  });
-}
+const runExample = (file) => run(process.execPath, [file], { cwd: ROOT, killAfter: TIMEOUT_MS });
 
 // dist/ may be mid-rebuild by a concurrent `npm run build`: retry an example
 // that failed only because the package could not be loaded, never one that ran.

@@ -2,7 +2,7 @@
 // error codes, SP's IPC framing on ipc://, and raw mode fixed at construction.
 import { SocketBase, guardOptions, type ErrorStyle } from "../socket.js";
 import { zmqError, fromErrno } from "../errors.js";
-import { Errno } from "../../bindings/shared.js";
+import { Errno, SpType as T } from "../../bindings/shared.js";
 
 const spErrors: ErrorStyle = {
   closed: () => zmqError("ECLOSED", "Socket is closed"),
@@ -10,20 +10,20 @@ const spErrors: ErrorStyle = {
   timedOut: () => fromErrno(-Errno.ETIMEDOUT),
 };
 
-// SP over WebSocket names each side by protocol (wire.md B4): a dialer
+// SP over WebSocket names each side by protocol (nng's "SP WebSocket Mapping"): a dialer
 // offers "<listener's protocol>.sp.nanomsg.org"; a listener takes only its own.
 const WS_NAMES: Record<number, [self: string, peer: string]> = {
-  32: ["pair", "pair"],
-  33: ["pair1", "pair1"],
-  34: ["pub", "sub"],
-  35: ["sub", "pub"],
-  36: ["req", "rep"],
-  37: ["rep", "req"],
-  38: ["push", "pull"],
-  39: ["pull", "push"],
-  40: ["surveyor", "respondent"],
-  41: ["respondent", "surveyor"],
-  42: ["bus", "bus"],
+  [T.PAIR0]: ["pair", "pair"],
+  [T.PAIR1]: ["pair1", "pair1"],
+  [T.PUB0]: ["pub", "sub"],
+  [T.SUB0]: ["sub", "pub"],
+  [T.REQ0]: ["req", "rep"],
+  [T.REP0]: ["rep", "req"],
+  [T.PUSH0]: ["push", "pull"],
+  [T.PULL0]: ["pull", "push"],
+  [T.SURVEYOR0]: ["surveyor", "respondent"],
+  [T.RESPONDENT0]: ["respondent", "surveyor"],
+  [T.BUS0]: ["bus", "bus"],
 };
 
 /** Options only a wasmq/sp constructor takes. */

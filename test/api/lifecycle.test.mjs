@@ -3,11 +3,11 @@
 // address reuse after close, unknown schemes, and options as properties.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn } from "node:child_process";
 import {
   zmq, api, eachTransport, bindAny, bindAddress, laterAddress, recv, send, str, withTimeout, expectCode, settledAfter,
   isWasmq,
 } from "./helpers/util.mjs";
+import { run } from "../helpers/child.mjs";
 
 const test = suite("api: life cycle and errors");
 const it = api(test);
@@ -246,10 +246,7 @@ if (isWasmq) {
       push.connect("tcp://127.0.0.1:1");
       push.send("never delivered").then(() => { push.close(); console.log("closed"); });
     `;
-    const child = spawn(process.execPath, ["-e", program], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (b) => { out += b; });
-    const code = await withTimeout(new Promise((r) => child.on("exit", r)), 5000, "the child to exit");
+    const { code, stdout: out } = await run(process.execPath, ["-e", program], { timeout: 5000 });
     assert.is(code, 0);
     assert.is(out.trim(), "closed");
   });

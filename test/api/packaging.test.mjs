@@ -3,13 +3,13 @@
 // program against `wasmq/zmq` under strict nodenext resolution.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
-import { api, withTimeout } from "./helpers/util.mjs";
+import { api } from "./helpers/util.mjs";
+import { run } from "../helpers/child.mjs";
 
 const test = suite("api: packaging");
 const it = api(test, { timeout: 100_000 });
@@ -20,20 +20,8 @@ const CLASSES = [
   "Dealer", "Router", "Push", "Pull",
 ];
 
-/** Runs a child process to completion (bounded); resolves { code, stdout, stderr }. */
-function run(cmd, args, options, res, ms) {
-  const child = spawn(cmd, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
-  res.defer(() => { if (child.exitCode === null) child.kill("SIGKILL"); });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (b) => { stdout += b; });
-  child.stderr.on("data", (b) => { stderr += b; });
-  const done = new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-  return withTimeout(done, ms, `${cmd} ${args.slice(0, 2).join(" ")}`);
-}
+/** Runs a child process to completion (bounded, killed in teardown); resolves { code, stdout, stderr }. */
+const runChild = (cmd, args, options, res, ms) => run(cmd, args, { ...options, res, timeout: ms });
 
 it("require(\"wasmq/zmq\") works from CommonJS and exposes every socket class", async (res) => {
   const script = `
@@ -50,7 +38,7 @@ it("require(\"wasmq/zmq\") works from CommonJS and exposes every socket class", 
       push.close(); pull.close();
     })().catch((e) => { console.error(e); process.exit(1); });
   `;
-  const r = await run(process.execPath, ["-e", script], { cwd: ROOT }, res, 15_000);
+  const r = await runChild(process.execPath, ["-e", script], { cwd: ROOT }, res, 15_000);
   assert.is(r.code, 0, `node -e exited ${r.code}: ${r.stderr}`);
   const [names, roundtrip] = r.stdout.trim().split("\n");
   const exported = names.split(",");
@@ -131,7 +119,7 @@ push.bind();
     "--skipLibCheck", "false"];
   // One compiler run for both files: good.ts must be clean, bad.ts must have
   // exactly one error per misuse.
-  const r = await run(process.execPath, [tsc, ...flags, join(dir, "good.ts"), join(dir, "bad.ts")], { cwd: dir }, res, 90_000);
+  const r = await runChild(process.execPath, [tsc, ...flags, join(dir, "good.ts"), join(dir, "bad.ts")], { cwd: dir }, res, 90_000);
   const errors = r.stdout.split("\n").filter((l) => l.includes("error TS"));
   const inGood = errors.filter((l) => l.startsWith("good.ts") || l.includes("/good.ts"));
   assert.equal(inGood, [], `good.ts should type-check:\n${r.stdout}${r.stderr}`);

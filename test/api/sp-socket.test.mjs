@@ -4,11 +4,11 @@
 // and `require("wasmq/sp")` from CommonJS.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn } from "node:child_process";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { zmq, api, eachTransport, recv, send, str, expectCode, withTimeout, watch, bindAny } from "./helpers/util.mjs";
 import { sp, bound, spSock, logOf, link } from "./helpers/sp.mjs";
+import { run } from "../helpers/child.mjs";
 
 const test = suite("api: SP socket");
 const it = api(test, { timeout: 15_000 });
@@ -256,19 +256,8 @@ eachTransport(it, "a ZeroMQ peer is refused by an SP socket (and vice versa), wi
   }
 });
 
-function run(cmd, args, options, res, ms) {
-  const child = spawn(cmd, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
-  res.defer(() => { if (child.exitCode === null) child.kill("SIGKILL"); });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (b) => { stdout += b; });
-  child.stderr.on("data", (b) => { stderr += b; });
-  const done = new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-  return withTimeout(done, ms, `${cmd} ${args.slice(0, 2).join(" ")}`);
-}
+/** Runs a child process to completion (bounded, killed in teardown); resolves { code, stdout, stderr }. */
+const runChild = (cmd, args, options, res, ms) => run(cmd, args, { ...options, res, timeout: ms });
 
 it("require(\"wasmq/sp\") works from CommonJS: every class, and a REQ/REP round trip", async (res) => {
   const script = `
@@ -287,7 +276,7 @@ it("require(\"wasmq/sp\") works from CommonJS: every class, and a REQ/REP round 
       req.close(); rep.close();
     })().catch((e) => { console.error(e); process.exit(1); });
   `;
-  const r = await run(process.execPath, ["-e", script], { cwd: ROOT }, res, 12_000);
+  const r = await runChild(process.execPath, ["-e", script], { cwd: ROOT }, res, 12_000);
   assert.is(r.code, 0, `node -e exited ${r.code}: ${r.stderr}`);
   const [names, roundtrip] = r.stdout.trim().split("\n");
   const exported = names.split(",");

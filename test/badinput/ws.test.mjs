@@ -26,7 +26,9 @@
 // completes a round trip on the same listener.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { zmq, badCase, track, defer, EventLog, goodClientRoundTrip, withTimeout } from "./helpers/raw.mjs";
+import {
+  zmq, badCase, track, defer, EventLog, goodClientRoundTrip, withTimeout, assertNothingDelivered as nothingDelivered,
+} from "./helpers/raw.mjs";
 import { sp, spGoodRoundTrip } from "./helpers/sp.mjs";
 import { rawUpgrade, upgradeRequest } from "../helpers/ws-raw.mjs";
 
@@ -76,20 +78,7 @@ const FAMILIES = [
  * has no request outstanding, which is all the listeners here ever are when
  * this runs).
  */
-async function assertNothingDelivered(sock, what) {
-  const prev = sock.receiveTimeout;
-  sock.receiveTimeout = 0;
-  let got;
-  try {
-    got = await sock.receive();
-  } catch (e) {
-    assert.ok(["EAGAIN", "ETIMEDOUT", "ESTATE"].includes(e.code), `${what}: receive failed with ${e.code}`);
-    return;
-  } finally {
-    sock.receiveTimeout = prev;
-  }
-  assert.unreachable(`${what}, but got [${got.map((f) => JSON.stringify(f.toString("latin1").slice(0, 40))).join(", ")}]`);
-}
+const assertNothingDelivered = (sock, what) => nothingDelivered(sock, what, ["EAGAIN", "ETIMEDOUT", "ESTATE"]);
 
 let n = 0;
 /** A listener of the family on ws://127.0.0.1:0/<fresh path>, with its event log. */

@@ -7,12 +7,12 @@
 // wasmq prints --quoted/--hex/--ascii/--raw exactly as nngcat does.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn } from "node:child_process";
 import { writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startCat, toolPath } from "../interop/helpers/spcat.mjs";
 import { cliSuite, startCli, startBound, runCli, ipcUrl, ALL_BYTES } from "./helpers/cli.mjs";
+import { Child } from "../helpers/child.mjs";
 
 const test = suite("cli: wasmq sp against nngcat and nanocat");
 const it = cliSuite(test, 15_000);
@@ -74,25 +74,20 @@ it("nanocat --req answered by wasmq --rep0 over ipc", async (res) => {
 });
 
 /** Runs nngcat (stdout as bytes); with -v under stdbuf -oL its "Listening at:" line comes first. */
+class NngcatRaw extends Child {
+  constructor(args) {
+    super(toolPath("stdbuf"), ["-oL", toolPath("nngcat"), ...args], { name: `nngcat ${args.join(" ")}` });
+    this.chunks = [];
+  }
+  onStdout(b) { this.chunks.push(b); }
+  /** check(stdout so far) until it gives a value. */
+  until(check, what, ms = 6000) { return super.until(() => check(Buffer.concat(this.chunks)), ms, what); }
+}
+
 function nngcatRaw(res, args) {
-  const child = spawn(toolPath("stdbuf"), ["-oL", toolPath("nngcat"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  const st = { chunks: [], exited: null, waiters: new Set() };
-  const wake = () => { for (const w of [...st.waiters]) w(); };
-  child.stdout.on("data", (b) => { st.chunks.push(b); wake(); });
-  child.on("close", (code) => { st.exited = { code }; wake(); });
-  res.defer(() => { if (!st.exited) child.kill("SIGKILL"); });
-  st.until = (check, what, ms = 6000) => new Promise((resolve, reject) => {
-    let timer;
-    const w = () => {
-      const v = check(Buffer.concat(st.chunks));
-      if (v !== undefined) { st.waiters.delete(w); clearTimeout(timer); resolve(v); }
-      else if (st.exited) { st.waiters.delete(w); clearTimeout(timer); reject(new Error(`nngcat ${args.join(" ")} exited waiting for ${what}`)); }
-    };
-    timer = setTimeout(() => { st.waiters.delete(w); reject(new Error(`timed out waiting for ${what} from nngcat ${args.join(" ")}`)); }, ms);
-    st.waiters.add(w);
-    w();
-  });
-  return st;
+  const n = new NngcatRaw(args);
+  res.defer(() => { if (!n.exited) n.child.kill("SIGKILL"); });
+  return n;
 }
 
 it("formats: wasmq prints --quoted, --hex, --ascii and --raw exactly as nngcat does (every byte value)", async (res) => {

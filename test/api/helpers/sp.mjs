@@ -9,20 +9,7 @@
 // - `spSock(res, Class, options)`: a tracked socket with its event log started.
 // - `nothingWithin(sock, ms)`: a receive that must not deliver within ms.
 import { watch, bindAny, DEFAULT_TIMEOUT } from "./util.mjs";
-
-// Another engineer may be rebuilding dist/ concurrently: retry a failed import.
-async function importRetry(spec, tries = 6) {
-  let last;
-  for (let i = 0; i < tries; i++) {
-    try {
-      return await import(spec);
-    } catch (e) {
-      last = e;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  throw last;
-}
+import { importRetry } from "../../helpers/import-retry.mjs";
 
 /** The SP API under test. */
 export const sp = await importRetry("wasmq/sp");

@@ -12,19 +12,7 @@ import * as http from "node:http";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { withTimeout, DEFAULT_TIMEOUT } from "./util.mjs";
-
-async function importRetry(spec, tries = 6) {
-  let last;
-  for (let i = 0; i < tries; i++) {
-    try {
-      return await import(spec);
-    } catch (e) {
-      last = e;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  throw last;
-}
+import { importRetry } from "../../helpers/import-retry.mjs";
 
 export const zmq = await importRetry("wasmq/zmq");
 export const sp = await importRetry("wasmq/sp");

@@ -1,43 +1,30 @@
-// SP additions to the hostile-peer harness (raw.mjs), for bad-inputs.md
-// section E. Additive: raw.mjs is used as is (badCase, EventLog, RawPeer,
-// withTimeout, track, defer, assertNothingDelivered, wasmMemory); this adds
+// SP hostile peers for bad-inputs.md section E, over the harness both
+// bad-input suites share (test/helpers/hostile.mjs: badCase, raw
+// connections, EventLog, expectRejected, ...). This module adds
 //   - sp: the wasmq/sp API under test;
 //   - the SP wire builders of the core suite (test/core/helpers/sp.mjs);
 //   - spListen(): an SP listener on tcp://127.0.0.1:0 or a fresh ipc:// path;
-//   - rawConnectSp(): a raw node:net peer for tcp:// or ipc:// endpoints,
-//     with readSpMessage() for [0x01]?[size u64][payload];
-//   - spExpectRejected() / spExpectPeerGone(): U0 check 2 with SP codes;
+//   - rawConnectSp(): a raw connection to tcp:// or ipc:// endpoints, with
+//     readSpMessage() for [0x01]?[size u64][payload];
+//   - spExpectRejected() / spExpectPeerGone(): U0 check 2 for SP;
 //   - spGoodRoundTrip(): U0 check 3 (and 5) for every SP listener role.
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import * as assert from "uvu/assert";
 import {
-  badCase, withTimeout, track, defer, EventLog, RawPeer, token, assertNothingDelivered, wasmMemory, DEFAULT_BOUND,
-} from "./raw.mjs";
+  withTimeout, track, EventLog, RawConnection, connectRaw, token, expectRejected, expectPeerGone,
+  assertNothingDelivered, waitUntil, DEFAULT_BOUND,
+} from "../../helpers/hostile.mjs";
 
 export {
-  badCase, withTimeout, track, defer, EventLog, RawPeer, token, assertNothingDelivered, wasmMemory, DEFAULT_BOUND,
-};
+  badCase, withTimeout, track, defer, EventLog, token, assertNothingDelivered, wasmMemory, waitUntil, DEFAULT_BOUND,
+} from "../../helpers/hostile.mjs";
 export {
   spHeader, spMessage, spMessages, spSize, words, word, reqId, hopId, backtrace, hopsBacktrace, pair1Payload,
   decodeSp, SPEC_IDS, PEER,
 } from "../../core/helpers/sp.mjs";
 import { spHeader, SPEC_IDS } from "../../core/helpers/sp.mjs";
-
-// Another engineer may be rebuilding dist/ concurrently: retry a failed import.
-async function importRetry(spec, tries = 6) {
-  let last;
-  for (let i = 0; i < tries; i++) {
-    try {
-      return await import(spec);
-    } catch (e) {
-      last = e;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  throw last;
-}
+import { importRetry } from "../../helpers/import-retry.mjs";
 
 /** The SP API under test. */
 export const sp = await importRetry("wasmq/sp");
@@ -69,8 +56,8 @@ export async function spListen(Kind, options = {}, transport = "tcp") {
   return { sock, endpoint: sock.lastEndpoint, events, transport, ipc: transport === "ipc" };
 }
 
-/** A RawPeer that also reads SP messages. */
-export class RawSpPeer extends RawPeer {
+/** A raw connection that also reads SP messages. */
+export class RawSpPeer extends RawConnection {
   /** The listener's 8-byte header. */
   readHeader(ms = DEFAULT_BOUND) { return this.read(8, ms); }
 
@@ -109,29 +96,7 @@ function spFrame(payload, ipc) {
 }
 
 /** Opens a raw connection to a tcp:// or ipc:// wasmq endpoint; closed in teardown. */
-export async function rawConnectSp(endpoint) {
-  let opts;
-  if (endpoint.startsWith("ipc://")) opts = { path: endpoint.slice("ipc://".length) };
-  else {
-    const m = /^tcp:\/\/(.*):(\d+)$/.exec(endpoint);
-    if (!m) throw new Error(`not a tcp/ipc endpoint: ${endpoint}`);
-    opts = { host: m[1].replace(/^\[|\]$/g, ""), port: Number(m[2]), noDelay: true };
-  }
-  const sock = net.connect(opts);
-  const peer = new RawSpPeer(sock);
-  peer.ipc = endpoint.startsWith("ipc://");
-  defer(() => { if (!peer.isClosed) sock.destroy(); });
-  await withTimeout(
-    new Promise((resolve, reject) => {
-      sock.once("connect", resolve);
-      sock.once("error", reject);
-    }),
-    DEFAULT_BOUND,
-    `raw connect to ${endpoint}`,
-  );
-  peer.connectedAt = performance.now();
-  return peer;
-}
+export const rawConnectSp = (endpoint) => connectRaw(endpoint, RawSpPeer);
 
 /** A raw peer past the header exchange with an SP listener `l`, speaking `peerProto`. */
 export async function spActivePeer(l, peerProto) {
@@ -141,70 +106,19 @@ export async function spActivePeer(l, peerProto) {
   return peer;
 }
 
-// Close reasons that are the peer breaking the protocol (bindings/codes.ts isProtocolError).
-const PROTOCOL_CODES = new Set([
-  "ERR_SP_BAD_HEADER", "ERR_SP_PROTOCOL_MISMATCH", "ERR_SP_MALFORMED", "ERR_SP_UNEXPECTED", "ERR_ZMTP_MALFORMED_FRAME",
-]);
+/** U0 check 2 for SP: expectRejected (the core's own list says which codes are protocol errors). */
+export const spExpectRejected = expectRejected;
 
-/**
- * U0 check 2 for SP: the raw connection is closed by wasmq (FIN or RST from
- * the listener), and the listener reports it — before the header exchange
- * completed as handshake:error:protocol (ERR_SP_*) or handshake:error:other
- * (ETIMEDOUT), then disconnect with the same code; after it
- * (`handshaken: true`) as disconnect with that code. With `alone`, no pipe
- * is left behind. Returns { closedAfter } ms since `since` (default: connect).
- */
-export async function spExpectRejected(l, peer, code, { handshaken = false, alone = true, since, handshakes = 0 } = {}) {
-  await peer.waitClose();
-  assert.ok(peer.remoteEnded || peer.error, "the raw connection was closed by wasmq (FIN or RST from the listener)");
-  if (!handshaken) {
-    const type = PROTOCOL_CODES.has(code) ? "handshake:error:protocol" : "handshake:error:other";
-    const e = await l.events.waitFor(type, code);
-    assert.is(e.error.code, code, `${type} carries ${code}`);
-    assert.is(l.events.count("handshake"), handshakes, "no handshake event for the rejected peer");
-  }
-  const d = await l.events.waitFor("disconnect", code);
-  assert.is(d.error?.code, code, `disconnect carries ${code}`);
-  if (alone) assert.is(l.sock.pipes.size, 0, "the rejected connection left no pipe behind");
-  return { closedAfter: peer.closedAt - (since ?? peer.connectedAt) };
-}
-
-/** The raw peer went away by itself: a plain disconnect, no state left. */
-export async function spExpectPeerGone(l, { alone = true } = {}) {
-  const d = await l.events.waitFor("disconnect");
-  assert.ok(!d.error || d.error.code === "ECONNRESET", `plain disconnect (got ${d.error?.code})`);
-  if (alone) await waitUntil(() => l.sock.pipes.size === 0, "the closed connection's pipe to go");
-  return d;
-}
+/** The raw peer went away by itself: a plain disconnect, no state left once SP has released the pipe. */
+export const spExpectPeerGone = (l, { alone = true } = {}) => expectPeerGone(l, { alone, eventually: true });
 
 /**
  * U0 check 5 for SP: no message is waiting at the listener. A non-blocking
  * receive (receiveTimeout 0) must fail with the family's "nothing now" code
  * (ETIMEDOUT, nng style; EAGAIN accepted too).
  */
-export async function spAssertNothingDelivered(sock, what = "nothing was delivered to the listener") {
-  const prev = sock.receiveTimeout;
-  sock.receiveTimeout = 0;
-  let got;
-  try {
-    got = await sock.receive();
-  } catch (e) {
-    assert.ok(e.code === "ETIMEDOUT" || e.code === "EAGAIN", `${what}: receive failed with ${e.code}`);
-    return;
-  } finally {
-    sock.receiveTimeout = prev;
-  }
-  assert.unreachable(`${what}, but got [${got.map((f) => JSON.stringify(f.toString("latin1").slice(0, 40))).join(", ")}]`);
-}
-
-/** Polls `cond` every 5 ms, bounded. */
-export async function waitUntil(cond, what = "condition", ms = DEFAULT_BOUND) {
-  const t0 = performance.now();
-  while (!cond()) {
-    if (performance.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+export const spAssertNothingDelivered = (sock, what = "nothing was delivered to the listener") =>
+  assertNothingDelivered(sock, what, ["ETIMEDOUT", "EAGAIN"]);
 
 const recvBounded = (sock, what) => withTimeout(sock.receive(), DEFAULT_BOUND, what);
 

@@ -6,12 +6,12 @@
 // map and runs the scenarios of fixtures/harness.mjs, either in the page
 // itself or in a module Web Worker (fixtures/worker.mjs).
 import { createServer } from "node:http";
-import { spawn, execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as net from "node:net";
 import { withTimeout } from "../../helpers/suite.mjs";
+import { Child, toolPath } from "../../helpers/child.mjs";
 
 export { withTimeout };
 
@@ -121,8 +121,7 @@ export function freePort() {
   });
 }
 
-let STDBUF = null;
-try { STDBUF = execFileSync("sh", ["-c", "command -v stdbuf"], { encoding: "utf8" }).trim() || null; } catch { /* absent */ }
+const STDBUF = toolPath("stdbuf");
 
 /**
  * nngcat --rep0 listening on ws://127.0.0.1:<port>/<path>, answering every
@@ -134,44 +133,40 @@ export async function nngcatRep(reply, path = "nng") {
   if (!bin) throw new Error("nngcat is not installed: apt-get install -y --no-install-recommends nng-utils");
   const port = await freePort();
   const url = `ws://127.0.0.1:${port}/${path}`;
-  const args = ["--rep0", "--listen", url, "-v", "--hex", "--data", reply];
-  // stdbuf -oL: nngcat printf()s "Listening at:" without flushing.
-  const child = STDBUF ? spawn(STDBUF, ["-oL", bin, ...args], { stdio: ["ignore", "pipe", "pipe"] }) : spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
-  const requests = [];
-  let out = "";
-  let err = "";
-  let listening;
-  const ready = new Promise((resolve, reject) => {
-    listening = resolve;
-    child.once("error", reject);
-    child.once("close", (code) => reject(new Error(`nngcat exited (${code}) before listening: ${err.trim()}`)));
-  });
-  child.stdout.setEncoding("latin1");
-  child.stdout.on("data", (d) => {
-    out += d;
+  const cat = new NngcatRep(bin, ["--rep0", "--listen", url, "-v", "--hex", "--data", reply]);
+  // Without stdbuf the line may not come until exit: the browser redials until nngcat listens.
+  if (STDBUF) {
+    await cat.until(() => cat.listening || undefined, 5_000, `nngcat listening on ${url}`)
+      .catch((e) => { throw cat.exited ? new Error(`nngcat exited (${cat.exited.code}) before listening: ${cat.stderr.trim()}`) : e; });
+  }
+  return {
+    url,
+    requests: cat.requests,
+    stderr: () => cat.stderr,
+    close: () => cat.stop().then(() => {}),
+  };
+}
+
+// stdbuf -oL: nngcat printf()s "Listening at:" without flushing.
+class NngcatRep extends Child {
+  constructor(bin, args) {
+    super(...(STDBUF ? [STDBUF, ["-oL", bin, ...args]] : [bin, args]), { name: "nngcat" });
+    this.requests = [];
+    this.listening = false;
+    this.partial = "";
+    this.child.stdout.setEncoding("latin1");
+  }
+  onStdout(d) {
+    let out = this.partial + d;
     let nl;
     while ((nl = out.indexOf("\n")) >= 0) {
       const line = out.slice(0, nl);
       out = out.slice(nl + 1);
-      if (line.startsWith("Listening at:")) listening();
-      else if (line.startsWith('"')) requests.push(Buffer.from(line.slice(1, -1).replace(/\\x/g, ""), "hex").toString());
+      if (line.startsWith("Listening at:")) this.listening = true;
+      else if (line.startsWith('"')) this.requests.push(Buffer.from(line.slice(1, -1).replace(/\\x/g, ""), "hex").toString());
     }
-  });
-  child.stderr.setEncoding("utf8");
-  child.stderr.on("data", (d) => { err += d; });
-  // Without stdbuf the line may not come until exit: the browser redials until nngcat listens.
-  if (!STDBUF) listening();
-  await withTimeout(ready, 5_000, `nngcat listening on ${url}`);
-  return {
-    url,
-    requests,
-    stderr: () => err,
-    close: () => new Promise((r) => {
-      if (child.exitCode !== null || child.signalCode !== null) return r();
-      child.once("close", () => r());
-      child.kill("SIGTERM");
-    }),
-  };
+    this.partial = out;
+  }
 }
 
 /**

@@ -3,13 +3,13 @@
 // stdout as bytes and its stderr as text, waits on them as events (a
 // "Listening at:" line, n printed lines, the exit), and makes sure every
 // child is gone after its test (tracked by a Resources object) or, at the
-// latest, when the test process exits.
-import { spawn } from "node:child_process";
+// latest, when the test process exits (test/helpers/child.mjs).
 import { existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { boundedSuite, waitUntil } from "../../helpers/suite.mjs";
+import { boundedSuite } from "../../helpers/suite.mjs";
+import { Child } from "../../helpers/child.mjs";
 
 export { withTimeout, Resources, str, tick } from "../../helpers/suite.mjs";
 
@@ -22,12 +22,6 @@ export const DEFAULT_TIMEOUT = 8000;
 /** A uvu suite whose tests are bounded and release their resources (children, sockets, files). */
 export const cliSuite = (test, timeout = 12_000) => boundedSuite(test, timeout);
 
-// Children still running when the test process exits are killed.
-const live = new Set();
-process.on("exit", () => {
-  for (const c of live) c.kill("SIGKILL");
-});
-
 let ipcCounter = 0;
 /** A fresh ipc:// URL under the temp dir, removed in teardown. */
 export function ipcUrl(res, tag = "cli") {
@@ -39,56 +33,20 @@ export function ipcUrl(res, tag = "cli") {
 /** Shell-like rendering of a command line, for failure messages. */
 const show = (args) => ["wasmq", ...args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a)))].join(" ");
 
-export class Cli {
+export class Cli extends Child {
   /**
    * @param {string[]} args  the arguments after `wasmq`
    * @param {{input?: string|Buffer, env?: object}} [o]  input: written to stdin, then closed
    */
   constructor(args, o = {}) {
+    super(process.execPath, [MAIN, ...args], { name: "wasmq", cwd: ROOT, env: { ...process.env, ...(o.env ?? {}) }, input: o.input });
     this.args = args;
     this.commandLine = show(args);
     this.chunks = [];
-    this.stderr = "";
-    this.exited = null;
-    this.waiters = new Set();
-    this.child = spawn(process.execPath, [MAIN, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...(o.env ?? {}) },
-      stdio: [o.input !== undefined ? "pipe" : "ignore", "pipe", "pipe"],
-    });
-    live.add(this.child);
-    if (o.input !== undefined) {
-      this.child.stdin.on("error", () => {});
-      this.child.stdin.end(o.input);
-    }
-    this.exitPromise = new Promise((resolve) => {
-      // "close": stdout and stderr have been read to their end.
-      this.child.on("close", (code, signal) => {
-        live.delete(this.child);
-        this.exited = { code, signal };
-        this.#notify();
-        resolve(this.exited);
-      });
-      this.child.on("error", (err) => {
-        live.delete(this.child);
-        this.exited = { error: err.message };
-        this.#notify();
-        resolve(this.exited);
-      });
-    });
-    this.child.stdout.on("data", (b) => {
-      this.chunks.push(b);
-      this.#notify();
-    });
-    this.child.stderr.setEncoding("utf8");
-    this.child.stderr.on("data", (d) => {
-      this.stderr += d;
-      this.#notify();
-    });
   }
 
-  #notify() {
-    for (const w of [...this.waiters]) w();
+  onStdout(b) {
+    this.chunks.push(b);
   }
 
   /** Everything written to stdout so far. */
@@ -117,10 +75,7 @@ export class Cli {
    * after ms.
    */
   until(check, ms = DEFAULT_TIMEOUT, what = "a condition") {
-    return waitUntil(this.waiters, check, ms, {
-      ended: () => this.exited && new Error(`wasmq exited while waiting for ${what} ${this.diag()}`),
-      timedOut: () => new Error(`timed out after ${ms} ms waiting for ${what} ${this.diag()}`),
-    });
+    return super.until(check, ms, what);
   }
 
   /** The URL of a "Listening at: URL" line on stderr (needs -v); the nth bind with n. */
@@ -133,7 +88,7 @@ export class Cli {
     return this.until(() => /^Connected to: (.+)$/m.exec(this.stderr)?.[1], ms, "Connected to:");
   }
 
-  /** Resolves with the stdout lines once there are at least n. */
+/** Resolves with the stdout lines once there are at least n. */
   waitLines(n, ms) {
     return this.until(() => (this.lines.length >= n ? this.lines : undefined), ms, `${n} line(s) on stdout`);
   }
@@ -149,18 +104,6 @@ export class Cli {
       return { ...e, stdout: this.stdout, stderr: this.stderr, text: this.stdout.toString("latin1") };
     } finally {
       clearTimeout(timer);
-    }
-  }
-
-  /** SIGTERM, SIGKILL after 1 s; resolves once the process is gone. */
-  async stop() {
-    if (!this.exited) {
-      this.child.kill("SIGTERM");
-      const t = setTimeout(() => {
-        if (!this.exited) this.child.kill("SIGKILL");
-      }, 1000);
-      await this.exitPromise;
-      clearTimeout(t);
     }
   }
 }

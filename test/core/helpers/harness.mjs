@@ -40,12 +40,13 @@ export class PipeRec {
   peerType = null;
   released = false;
 
-  constructor(sock, outbound) {
+  /** ipc: SP's IPC framing (SpPipeRec in sp.mjs). */
+  constructor(sock, outbound, ipc = false) {
     this.sock = sock;
     this.core = sock.core;
     this.outbound = outbound;
     const ev = this.events;
-    this.h = this.core.openPipe(sock.h, outbound, false, {
+    this.h = this.core.openPipe(sock.h, outbound, ipc, {
       onOutput: (urgent) => ev.push(["output", urgent]),
       onHandshake: (t) => { ev.push(["handshake", t]); this.peerType = t; },
       onClose: (r) => { ev.push(["close", r]); this.closeReason = r; },
@@ -59,9 +60,12 @@ export class PipeRec {
   /** The transport is up: queues our greeting. */
   start() { this.core.startPipe(this.h); return this; }
 
+  /** What feed() makes of its argument. */
+  bytes(x) { return Buffer.from(x); }
+
   /** Feeds bytes, whole or in chunks of `chunk` bytes. */
   feed(bytes, chunk = Infinity) {
-    const b = Buffer.from(bytes);
+    const b = this.bytes(bytes);
     if (chunk >= b.length) { if (b.length) this.core.input(this.h, b); return this; }
     for (let i = 0; i < b.length; i += chunk) this.core.input(this.h, b.subarray(i, i + chunk));
     return this;

@@ -8,7 +8,7 @@
 // pairs with which (PEER) is written out from the spec table (wire.md B2),
 // not derived from the code under test.
 import { readFileSync } from "node:fs";
-import { Sock, joinOutput, takeOutput } from "./harness.mjs";
+import { Sock, PipeRec } from "./harness.mjs";
 import { R, O, buf } from "./wire.mjs";
 
 const spWire = readFileSync(new URL("../../../assembly/sp/wire.ts", import.meta.url), "utf8");
@@ -128,44 +128,17 @@ export function decodeSp(bytes, { ipc = false } = {}) {
  * One pipe of an SP socket, as PipeRec (harness.mjs) but with the IPC framing
  * selectable. Records every pipe event in order.
  */
-export class SpPipeRec {
-  events = [];
-  closeReason = null;
-  peerType = null;
-  released = false;
-
+export class SpPipeRec extends PipeRec {
   constructor(sock, { outbound = false, ipc = false } = {}) {
-    this.sock = sock;
-    this.core = sock.core;
-    this.outbound = outbound;
+    super(sock, outbound, ipc);
     this.ipc = ipc;
-    const ev = this.events;
-    this.h = this.core.openPipe(sock.h, outbound, ipc, {
-      onOutput: (urgent) => ev.push(["output", urgent]),
-      onHandshake: (t) => { ev.push(["handshake", t]); this.peerType = t; },
-      onClose: (r) => { ev.push(["close", r]); this.closeReason = r; },
-      onPause: () => ev.push(["pause"]),
-      onResume: () => ev.push(["resume"]),
-      onConnect: () => ev.push(["connect"]),
-      onReleased: () => { ev.push(["released"]); this.released = true; },
-    });
   }
 
-  start() { this.core.startPipe(this.h); return this; }
-
-  /** Feeds bytes, whole or in chunks of `chunk` bytes. */
-  feed(bytes, chunk = Infinity) {
-    const b = buf(bytes);
-    if (chunk >= b.length) { if (b.length) this.core.input(this.h, b); return this; }
-    for (let i = 0; i < b.length; i += chunk) this.core.input(this.h, b.subarray(i, i + chunk));
-    return this;
-  }
+  /** Strings are latin1, numbers bytes, arrays concatenated (wire.mjs buf). */
+  bytes(x) { return buf(x); }
 
   /** Feeds SP messages (payloads), framed for this pipe's transport. */
   feedMessages(...payloads) { return this.feed(spMessages(payloads, { ipc: this.ipc })); }
-
-  /** Every pending output byte (empty Buffer if none). */
-  take() { return joinOutput(takeOutput(this.core, this.h)); }
 
   /** The pending output decoded into payloads. */
   takeMessages() { return decodeSp(this.take(), { ipc: this.ipc }); }
@@ -173,9 +146,7 @@ export class SpPipeRec {
   /** The transport went away (the host saw end of stream). */
   transportClosed() { this.core.pipeClosed(this.h); return this; }
 
-  get closed() { return this.closeReason !== null; }
   get handshaken() { return this.peerType !== null; }
-  count(kind) { return this.events.filter((e) => e[0] === kind).length; }
 }
 
 /** Opens an SP socket (`role`: "REQ0" … or a core type number) with options. */

@@ -1,8 +1,8 @@
 // Spawns pyzmq_peer.py (libzmq via Debian python3-zmq) as a child process,
 // parses its JSON-lines stdout into events, and offers bounded waits on them.
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { withTimeout, DEFAULT_TIMEOUT } from "./util.mjs";
+import { DEFAULT_TIMEOUT } from "./util.mjs";
+import { Child } from "../../helpers/child.mjs";
 
 const PEER = fileURLToPath(new URL("./pyzmq_peer.py", import.meta.url));
 export const PYTHON = process.env.WASMQ_PYTHON || "/usr/bin/python3";
@@ -32,57 +32,43 @@ function decodeMessage(ev) {
   };
 }
 
-export class PyPeer {
+// Config in, JSON lines out; commands go to its stdin.
+function peerArgs(config) {
+  const cfg = { ...config };
+  if (cfg.subscribe) cfg.subscribe = cfg.subscribe.map(spec);
+  if (cfg.script) cfg.script = cfg.script.map((c) => encodeCommand(c));
+  return ["-u", PEER, JSON.stringify(cfg)];
+}
+
+export class PyPeer extends Child {
   /**
    * @param {object} config see pyzmq_peer.py (type, bind|connect, sockopts,
    *   subscribe, monitor, echo, script)
    */
   constructor(config) {
+    super(PYTHON, peerArgs(config), { name: "python peer", stdin: "pipe" });
     this.config = config;
     this.events = []; // every event, in order
     this.messages = []; // decoded "recv" events, in order
     this.consumed = 0; // how many messages recv() has handed out
-    this.waiters = new Set();
-    this.stderr = "";
-    this.exited = null;
-    const cfg = { ...config };
-    if (cfg.subscribe) cfg.subscribe = cfg.subscribe.map(spec);
-    if (cfg.script) cfg.script = cfg.script.map((c) => encodeCommand(c));
-    this.child = spawn(PYTHON, ["-u", PEER, JSON.stringify(cfg)], {
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    this.child.stdin.on("error", () => {}); // EPIPE after the child died
-    let buf = "";
+    this.partial = "";
     this.child.stdout.setEncoding("utf8");
-    this.child.stdout.on("data", (chunk) => {
-      buf += chunk;
-      let nl;
-      while ((nl = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (line.trim()) this.#onEvent(JSON.parse(line));
-      }
-    });
-    this.child.stderr.setEncoding("utf8");
-    this.child.stderr.on("data", (d) => (this.stderr += d));
-    this.child.on("exit", (code, signal) => {
-      this.exited = { code, signal };
-      this.#notify();
-    });
-    this.child.on("error", (err) => {
-      this.exited = { error: err };
-      this.#notify();
-    });
+  }
+
+  onStdout(chunk) {
+    let buf = this.partial + chunk;
+    let nl;
+    while ((nl = buf.indexOf("\n")) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (line.trim()) this.#onEvent(JSON.parse(line));
+    }
+    this.partial = buf;
   }
 
   #onEvent(ev) {
     this.events.push(ev);
     if (ev.event === "recv") this.messages.push(decodeMessage(ev));
-    this.#notify();
-  }
-
-  #notify() {
-    for (const w of [...this.waiters]) w();
   }
 
   /** Errors reported by the peer ({"event":"error"}). */
@@ -90,7 +76,7 @@ export class PyPeer {
     return this.events.filter((e) => e.event === "error");
   }
 
-  #diag() {
+  diag() {
     const errs = this.errors.map((e) => e.message).join("; ");
     return `[pyzmq ${this.config.type}${errs ? `, errors: ${errs}` : ""}${
       this.exited ? `, exited ${JSON.stringify(this.exited)}` : ""
@@ -99,33 +85,7 @@ export class PyPeer {
 
   /** Resolve with check()'s first non-undefined result; bounded by ms. */
   until(check, ms = DEFAULT_TIMEOUT, what = "event") {
-    let waiter;
-    const p = new Promise((resolve, reject) => {
-      // The waiter removes itself synchronously once settled, so a check with
-      // side effects (recv() consuming a message) can never run twice.
-      waiter = () => {
-        let v;
-        try {
-          v = check();
-        } catch (err) {
-          this.waiters.delete(waiter);
-          return reject(err);
-        }
-        if (v !== undefined) {
-          this.waiters.delete(waiter);
-          return resolve(v);
-        }
-        if (this.exited) {
-          this.waiters.delete(waiter);
-          reject(new Error(`python peer exited while waiting for ${what} ${this.#diag()}`));
-        }
-      };
-      this.waiters.add(waiter);
-      waiter();
-    });
-    return withTimeout(p, ms, `${what} from python peer ${this.#diag()}`).finally(() =>
-      this.waiters.delete(waiter),
-    );
+    return super.until(check, ms, what);
   }
 
   /** Wait for the first event matching pred (searching the whole history). */
@@ -209,7 +169,7 @@ export class PyPeer {
   /** Ask the peer to exit, then make sure it is gone (SIGKILL after 1 s). */
   async kill() {
     if (this.exited) return;
-    const gone = new Promise((r) => this.child.once("exit", r));
+    const gone = this.exitPromise;
     try {
       this.command({ op: "exit" });
       this.child.stdin.end();

@@ -25,13 +25,14 @@
 //   the request; PUB/PUSH send --data once (then exit) or every --interval;
 //   nngcat stops after --count sends. SUB/PULL print until --recv-timeout.
 // - nanocat has no --count and no pair v1; nngcat --pair means pair v1.
-import { spawn, execFileSync } from "node:child_process";
 import { writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import net from "node:net";
 import { DEFAULT_TIMEOUT } from "./util.mjs";
-import { waitUntil } from "../../helpers/suite.mjs";
+import { Child, toolPath } from "../../helpers/child.mjs";
+
+export { toolPath };
 
 export const TOOLS = ["nngcat", "nanocat"];
 const PACKAGE = { nngcat: "nng-utils", nanocat: "nanomsg-utils" };
@@ -48,20 +49,6 @@ const PROTO = {
   },
 };
 
-const which = new Map();
-/** Absolute path of a tool, or null when it is not installed. */
-export function toolPath(tool) {
-  if (!which.has(tool)) {
-    let p = null;
-    try {
-      p = execFileSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim() || null;
-    } catch {
-      p = null;
-    }
-    which.set(tool, p);
-  }
-  return which.get(tool);
-}
 const STDBUF = toolPath("stdbuf");
 
 /** Parse one `--hex` line ("\x68\x69") into its bytes; null if it is not one. */
@@ -85,16 +72,56 @@ export async function freeTcpUrl() {
 
 let fileCounter = 0;
 
-// Safety net: peers still running when this process exits (a crash, an
-// unfinished teardown) are killed, so nothing outlives the test run.
-const live = new Set();
+// Safety net: temp files still there when this process exits (a crash, an
+// unfinished teardown) are removed; child.mjs kills the peers themselves.
 const liveFiles = new Set();
 process.on("exit", () => {
-  for (const c of live) c.kill("SIGKILL");
   for (const f of liveFiles) rmSync(f, { force: true });
 });
 
-export class CatPeer {
+// The arguments a peer runs with, and the temp files they name.
+function catArgs(o, tempFiles) {
+  const flag = PROTO[o.tool][o.proto];
+  if (!flag) throw new Error(`${o.tool} has no ${o.proto} socket`);
+  const args = [flag];
+  if (o.listen) args.push(o.tool === "nanocat" ? "--bind" : "--listen", o.listen);
+  if (o.dial) args.push(o.tool === "nanocat" ? "--connect" : "--dial", o.dial);
+  if (o.tool === "nngcat") args.push("-v");
+  // nngcat refuses a --format for PUB/PUSH; everything else prints --hex.
+  if (!["pub", "push"].includes(o.proto)) args.push("--hex");
+  for (const t of o.subscribe ?? []) args.push("--subscribe", t);
+  if (o.interval !== undefined) args.push("--interval", String(o.interval));
+  if (o.count !== undefined) args.push("--count", String(o.count));
+  if (o.delay !== undefined) args.push("--delay", String(o.delay));
+  if (o.recvTimeout !== undefined) args.push("--recv-timeout", String(o.recvTimeout));
+  if (o.sendTimeout !== undefined) args.push("--send-timeout", String(o.sendTimeout));
+  if (o.async) args.push("--async");
+  if (o.data !== undefined) {
+    if (typeof o.data === "string") {
+      args.push("--data", o.data);
+    } else {
+      const path = join(tmpdir(), `wasmq-spcat-${process.pid}-${fileCounter++}.bin`);
+      writeFileSync(path, o.data);
+      tempFiles.push(path);
+      liveFiles.add(path);
+      args.push("--file", path);
+    }
+  }
+  args.push(...(o.extra ?? []));
+  return args;
+}
+
+// The command to spawn: the tool's path, under stdbuf -oL for nngcat, which
+// printf()s "Listening at:" without flushing.
+function catCommand(o, args) {
+  const bin = toolPath(o.tool);
+  if (!bin) throw new Error(`${o.tool} is not installed (apt-get install ${PACKAGE[o.tool]})`);
+  if (o.tool !== "nngcat") return [bin, args];
+  if (!STDBUF) throw new Error("stdbuf (coreutils) is needed to read nngcat's -v output line by line");
+  return [STDBUF, ["-oL", bin, ...args]];
+}
+
+export class CatPeer extends Child {
   /**
    * @param {object} o
    * @param {"nngcat"|"nanocat"} o.tool
@@ -112,93 +139,34 @@ export class CatPeer {
    * @param {string[]} [o.extra]  more arguments, verbatim
    */
   constructor(o) {
+    const tempFiles = [];
+    const args = catArgs(o, tempFiles);
+    super(...catCommand(o, args), { name: o.tool });
     this.o = o;
     this.tool = o.tool;
     this.messages = []; // Buffers, in order
     this.consumed = 0;
     this.lines = []; // every stdout line that is not a message
-    this.stderr = "";
-    this.exited = null;
-    this.waiters = new Set();
-    this.tempFiles = [];
+    this.tempFiles = tempFiles;
     this.url = o.listen ?? o.dial;
-
-    const bin = toolPath(o.tool);
-    if (!bin) throw new Error(`${o.tool} is not installed (apt-get install ${PACKAGE[o.tool]})`);
-    if (o.tool === "nngcat" && !STDBUF) throw new Error("stdbuf (coreutils) is needed to read nngcat's -v output line by line");
-    const flag = PROTO[o.tool][o.proto];
-    if (!flag) throw new Error(`${o.tool} has no ${o.proto} socket`);
-    const args = [flag];
-    if (o.listen) args.push(o.tool === "nanocat" ? "--bind" : "--listen", o.listen);
-    if (o.dial) args.push(o.tool === "nanocat" ? "--connect" : "--dial", o.dial);
-    if (o.tool === "nngcat") args.push("-v");
-    // nngcat refuses a --format for PUB/PUSH; everything else prints --hex.
-    if (!["pub", "push"].includes(o.proto)) args.push("--hex");
-    for (const t of o.subscribe ?? []) args.push("--subscribe", t);
-    if (o.interval !== undefined) args.push("--interval", String(o.interval));
-    if (o.count !== undefined) args.push("--count", String(o.count));
-    if (o.delay !== undefined) args.push("--delay", String(o.delay));
-    if (o.recvTimeout !== undefined) args.push("--recv-timeout", String(o.recvTimeout));
-    if (o.sendTimeout !== undefined) args.push("--send-timeout", String(o.sendTimeout));
-    if (o.async) args.push("--async");
-    if (o.data !== undefined) {
-      if (typeof o.data === "string") {
-        args.push("--data", o.data);
-      } else {
-        const path = join(tmpdir(), `wasmq-spcat-${process.pid}-${fileCounter++}.bin`);
-        writeFileSync(path, o.data);
-        this.tempFiles.push(path);
-        liveFiles.add(path);
-        args.push("--file", path);
-      }
-    }
-    args.push(...(o.extra ?? []));
     this.args = args;
     /** The command line, for messages and for reproducing by hand. */
     this.commandLine = [o.tool, ...args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a)))].join(" ");
-
-    // stdbuf -oL: nngcat printf()s "Listening at:" without flushing.
-    const [cmd, argv] = o.tool === "nngcat" ? [STDBUF, ["-oL", bin, ...args]] : [bin, args];
-    this.child = spawn(cmd, argv, { stdio: ["ignore", "pipe", "pipe"] });
-    live.add(this.child);
-    this.exitPromise = new Promise((resolve) => {
-      // "close", not "exit": by then all of stdout has been read.
-      this.child.on("close", (code, signal) => {
-        live.delete(this.child);
-        this.exited = { code, signal };
-        this.#notify();
-        resolve(this.exited);
-      });
-      this.child.on("error", (err) => {
-        live.delete(this.child);
-        this.exited = { error: err.message };
-        this.#notify();
-        resolve(this.exited);
-      });
-    });
-    let buf = "";
+    this.partial = "";
     this.child.stdout.setEncoding("latin1");
-    this.child.stdout.on("data", (chunk) => {
-      buf += chunk;
-      let nl;
-      while ((nl = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        const msg = parseHexLine(line);
-        if (msg) this.messages.push(msg);
-        else if (line.length) this.lines.push(line);
-      }
-      this.#notify();
-    });
-    this.child.stderr.setEncoding("utf8");
-    this.child.stderr.on("data", (d) => {
-      this.stderr += d;
-      this.#notify();
-    });
   }
 
-  #notify() {
-    for (const w of [...this.waiters]) w();
+  onStdout(chunk) {
+    let buf = this.partial + chunk;
+    let nl;
+    while ((nl = buf.indexOf("\n")) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      const msg = parseHexLine(line);
+      if (msg) this.messages.push(msg);
+      else if (line.length) this.lines.push(line);
+    }
+    this.partial = buf;
   }
 
   /** Text of the received messages (latin1), for assertions and messages. */
@@ -219,10 +187,7 @@ export class CatPeer {
    * last check) or after ms.
    */
   until(check, ms = DEFAULT_TIMEOUT, what = "condition") {
-    return waitUntil(this.waiters, check, ms, {
-      ended: () => this.exited && new Error(`${this.tool} exited while waiting for ${what} ${this.diag()}`),
-      timedOut: () => new Error(`timed out after ${ms} ms waiting for ${what} ${this.diag()}`),
-    });
+    return super.until(check, ms, what);
   }
 
   /** nngcat listening: resolves with the bound url (real port for tcp port 0). */
@@ -262,14 +227,7 @@ export class CatPeer {
 
   /** Kill (TERM, then KILL after 1 s) and wait until the process is gone; remove temp files. */
   async stop() {
-    if (!this.exited) {
-      this.child.kill("SIGTERM");
-      const t = setTimeout(() => {
-        if (!this.exited) this.child.kill("SIGKILL");
-      }, 1000);
-      await this.exitPromise;
-      clearTimeout(t);
-    }
+    await super.stop();
     for (const f of this.tempFiles) {
       rmSync(f, { force: true });
       liveFiles.delete(f);
