@@ -2,7 +2,8 @@
 // pyzmq peer, examples and short Node programs. One way to start them, read
 // them and know they ended, so that every suite gets the same guarantees:
 //   - Child: a long-running child the test talks to. Its stdout goes to
-//     onStdout() chunk by chunk, its stderr is kept as text, and every waiter
+//     onStdout() chunk by chunk (by default split into onLine() calls), its
+//     stderr is kept as text, and every waiter
 //     is woken on output and at the end. The end is recorded on "close" (so
 //     no output can arrive after it), and a child still running when the test
 //     process exits is killed.
@@ -20,11 +21,13 @@ export class Child {
   /**
    * @param {string} cmd
    * @param {string[]} args
-   * @param {{ name?: string, cwd?: string, env?: object, stdin?: "ignore"|"pipe", input?: string|Buffer }} [o]
-   *   name: how messages call it; input: written to stdin, which is then closed
+   * @param {{ name?: string, cwd?: string, env?: object, stdin?: "ignore"|"pipe", input?: string|Buffer, encoding?: string }} [o]
+   *   name: how messages call it; input: written to stdin, which is then
+   *   closed; encoding: stdout as text in this encoding (else Buffers)
    */
   constructor(cmd, args, o = {}) {
     this.name = o.name ?? cmd;
+    this.partial = "";
     this.stderr = "";
     this.exited = null;
     this.waiters = new Set();
@@ -48,6 +51,7 @@ export class Child {
       this.child.on("close", (code, signal) => end({ code, signal }));
       this.child.on("error", (err) => end({ error: err.message }));
     });
+    if (o.encoding) this.child.stdout.setEncoding(o.encoding);
     this.child.stdout.on("data", (d) => {
       this.onStdout(d);
       this.notify();
@@ -59,8 +63,19 @@ export class Child {
     });
   }
 
-  /** A chunk of stdout (a Buffer, or a string after child.stdout.setEncoding()). */
-  onStdout(_chunk) {}
+  /** A chunk of stdout (a Buffer, or a string with `encoding`); by default cut into lines for onLine(). */
+  onStdout(chunk) {
+    let buf = this.partial + chunk;
+    let nl;
+    while ((nl = buf.indexOf("\n")) >= 0) {
+      this.onLine(buf.slice(0, nl));
+      buf = buf.slice(nl + 1);
+    }
+    this.partial = buf;
+  }
+
+  /** One whole line of stdout, without its newline. */
+  onLine(_line) {}
 
   /** Wakes every waiter (after output, at the end, or when a subclass learns something). */
   notify() {

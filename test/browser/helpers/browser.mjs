@@ -150,22 +150,13 @@ export async function nngcatRep(reply, path = "nng") {
 // stdbuf -oL: nngcat printf()s "Listening at:" without flushing.
 class NngcatRep extends Child {
   constructor(bin, args) {
-    super(...(STDBUF ? [STDBUF, ["-oL", bin, ...args]] : [bin, args]), { name: "nngcat" });
+    super(...(STDBUF ? [STDBUF, ["-oL", bin, ...args]] : [bin, args]), { name: "nngcat", encoding: "latin1" });
     this.requests = [];
     this.listening = false;
-    this.partial = "";
-    this.child.stdout.setEncoding("latin1");
   }
-  onStdout(d) {
-    let out = this.partial + d;
-    let nl;
-    while ((nl = out.indexOf("\n")) >= 0) {
-      const line = out.slice(0, nl);
-      out = out.slice(nl + 1);
-      if (line.startsWith("Listening at:")) this.listening = true;
-      else if (line.startsWith('"')) this.requests.push(Buffer.from(line.slice(1, -1).replace(/\\x/g, ""), "hex").toString());
-    }
-    this.partial = out;
+  onLine(line) {
+    if (line.startsWith("Listening at:")) this.listening = true;
+    else if (line.startsWith('"')) this.requests.push(Buffer.from(line.slice(1, -1).replace(/\\x/g, ""), "hex").toString());
   }
 }
 

@@ -46,24 +46,15 @@ export class PyPeer extends Child {
    *   subscribe, monitor, echo, script)
    */
   constructor(config) {
-    super(PYTHON, peerArgs(config), { name: "python peer", stdin: "pipe" });
+    super(PYTHON, peerArgs(config), { name: "python peer", stdin: "pipe", encoding: "utf8" });
     this.config = config;
     this.events = []; // every event, in order
     this.messages = []; // decoded "recv" events, in order
     this.consumed = 0; // how many messages recv() has handed out
-    this.partial = "";
-    this.child.stdout.setEncoding("utf8");
   }
 
-  onStdout(chunk) {
-    let buf = this.partial + chunk;
-    let nl;
-    while ((nl = buf.indexOf("\n")) >= 0) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      if (line.trim()) this.#onEvent(JSON.parse(line));
-    }
-    this.partial = buf;
+  onLine(line) {
+    if (line.trim()) this.#onEvent(JSON.parse(line));
   }
 
   #onEvent(ev) {

@@ -141,7 +141,7 @@ export class CatPeer extends Child {
   constructor(o) {
     const tempFiles = [];
     const args = catArgs(o, tempFiles);
-    super(...catCommand(o, args), { name: o.tool });
+    super(...catCommand(o, args), { name: o.tool, encoding: "latin1" });
     this.o = o;
     this.tool = o.tool;
     this.messages = []; // Buffers, in order
@@ -152,21 +152,12 @@ export class CatPeer extends Child {
     this.args = args;
     /** The command line, for messages and for reproducing by hand. */
     this.commandLine = [o.tool, ...args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a)))].join(" ");
-    this.partial = "";
-    this.child.stdout.setEncoding("latin1");
   }
 
-  onStdout(chunk) {
-    let buf = this.partial + chunk;
-    let nl;
-    while ((nl = buf.indexOf("\n")) >= 0) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      const msg = parseHexLine(line);
-      if (msg) this.messages.push(msg);
-      else if (line.length) this.lines.push(line);
-    }
-    this.partial = buf;
+  onLine(line) {
+    const msg = parseHexLine(line);
+    if (msg) this.messages.push(msg);
+    else if (line.length) this.lines.push(line);
   }
 
   /** Text of the received messages (latin1), for assertions and messages. */
