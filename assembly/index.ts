@@ -10,10 +10,10 @@
 //   events        events_ptr/events_len (16-byte records, events.ts); the host
 //                 drains them after each call and calls events_clear.
 // Time is always an argument (`now`, ms). The core imports nothing but abort.
-import { Bytes } from "./bytes";
+import { input, reserveInput } from "./input";
 import { events } from "./events";
 import { pipes, sockets } from "./registry";
-import { Socket, recvDesc, recvBegin } from "./socket";
+import { Socket, recvDesc, recvBegin, FRAMES_ALL } from "./socket";
 import { Pipe } from "./pipe";
 import { seed } from "./random";
 import { earliest, resetDeadline, noteDeadline } from "./clock";
@@ -47,14 +47,10 @@ import { Surveyor0 } from "./sp/roles/surveyor0";
 import { Respondent0 } from "./sp/roles/respondent0";
 import { Bus0 } from "./sp/roles/bus0";
 
-const input = new Bytes();
 
 export function init(s: u32): void { seed(s); }
 
-export function input_reserve(n: u32): usize {
-  input.len = 0;
-  return input.reserve(n);
-}
+export function input_reserve(n: u32): usize { return reserveInput(n); }
 
 // ---- sockets ----
 
@@ -129,6 +125,15 @@ export function socket_send(h: i32, nframes: u32, now: f64): i32 {
   return rc;
 }
 
+// How many leading frames of a send the host must copy in (socket.ts
+// framesRead); -1 for all of them.
+export function socket_frames_read(h: i32): i32 {
+  let s = sockets.get(h);
+  if (!s) return -EBADF;
+  let n = s.framesRead();
+  return n == FRAMES_ALL ? -1 : <i32>n;
+}
+
 // Returns the frame count of the next message (descriptors at recv_desc_ptr)
 // or a negative errno (EAGAIN: wait for EV_READABLE).
 export function socket_recv(h: i32, now: f64): i32 {
@@ -143,13 +148,16 @@ export function recv_desc_ptr(): usize { return recvDesc.ptr; }
 // holds against the receive budget) rather than at the next receive.
 export function recv_release(): void { recvBegin(); }
 
-// Bit 0: a message is waiting; bit 1: a send would not block.
+// socket_poll's bits: a message is waiting; a send would not block.
+const POLL_READABLE: i32 = 1;
+const POLL_WRITABLE: i32 = 2;
+
 export function socket_poll(h: i32): i32 {
   let s = sockets.get(h);
   if (!s) return -EBADF;
   let r = 0;
-  if (s.canSend()) r |= 2;
-  if (s.hasIn()) r |= 1;
+  if (s.canSend()) r |= POLL_WRITABLE;
+  if (s.hasIn()) r |= POLL_READABLE;
   return r;
 }
 

@@ -2,7 +2,7 @@
 // table of every option property a socket has (below the ids).
 //
 // This file is one of the sources of bindings/shared.ts (scripts/gen-shared.mjs):
-// the host takes the ids, the table and the limits at the bottom from there,
+// the host takes the ids and the table from there,
 // validates every option a user sets against the table, and reads the
 // values the core holds back through socket_get. Numeric options travel as
 // f64, byte-string options through the input region. Keep each id on one
@@ -253,10 +253,3 @@ export class Options {
     return true;
   }
 }
-
-// ---- Limits of what the host writes into the input region ----
-//
-// They bound linear memory whatever a caller sends or a transport hands over
-// (input_reserve in index.ts grows the region to the largest request).
-export const INPUT_MAX: u32 = 268435456;  // bytes one send may copy in (the frames a role reads); more: EMSGSIZE
-export const INPUT_CHUNK: u32 = 65536;    // bytes of a received chunk fed per pipe_input call

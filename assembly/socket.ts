@@ -7,6 +7,9 @@ import { Options, OPT_ROUTING_ID, OPT_SUBSCRIBE, OPT_UNSUBSCRIBE, OPT_RAW } from
 import { Pipe } from "./pipe";
 import { emit, EV_READABLE, EV_WRITABLE, EV_PIPE_RELEASED } from "./events";
 import { ENOTSUP, EINVAL, EAGAIN, R_PEER_LIMIT } from "./errors";
+
+// framesRead() for a role that reads (and keeps) every frame.
+export const FRAMES_ALL: u32 = 0xffffffff;
 import { LoadBalancer } from "./lb";
 import { msgFree, msgFrames, msgData, frameIsExternal, frameLen, frameSlot } from "./msg";
 import { EXTERNAL } from "./external";
@@ -125,6 +128,11 @@ export class Socket {
     p.writeFrames(src, nframes, false);
     p.endMessage();
   }
+  // How many leading frames of a send this role reads (a topic, a routing
+  // id, a header): the host copies them into linear memory; later frames of
+  // 32 KiB and more stay in its buffers (external.ts). FRAMES_ALL: every one
+  // (a role that keeps the message, as an SP REQ keeps its request to resend).
+  framesRead(): u32 { return 1; }
   // How a received message is described to the host (the family's layout).
   describe(m: usize): i32 { return recvMessage(m, 0); }
   // Whether frame i of a received message may stay in the host's memory

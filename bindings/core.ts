@@ -27,6 +27,7 @@ interface Exports {
   socket_open(type: number): number;
   socket_close(h: number, now: number): number;
   socket_set(h: number, opt: number, v: number): number;
+  socket_frames_read(h: number): number;
   socket_get(h: number, opt: number): number;
   socket_set_bytes(h: number, opt: number, n: number): number;
   socket_send(h: number, nframes: number, now: number): number;
@@ -218,12 +219,13 @@ export class Core {
   queued(h: number): number { return this.x.socket_queued(h); }
 
   /**
-   * Returns 0 or a negative errno. Large frames from index `externalFrom` on
-   * go by reference (the caller must not modify them until written); frames
-   * before it are copied into linear memory for roles that read them.
+   * Returns 0 or a negative errno. The frames the socket's role reads (the
+   * core says how many) are copied into linear memory; large frames after
+   * them go by reference (the caller must not modify them until written).
    */
-  send(h: number, frames: Frame[], externalFrom = 1): number {
-    if (!this.writeInput(frames, true, externalFrom)) return -Errno.EMSGSIZE;
+  send(h: number, frames: Frame[]): number {
+    const read = this.x.socket_frames_read(h);
+    if (!this.writeInput(frames, true, read < 0 ? Infinity : read)) return -Errno.EMSGSIZE;
     const rc = this.x.socket_send(h, frames.length, this.now());
     this.drain();
     return rc;

@@ -137,11 +137,31 @@ function spTypes(src) {
   });
 }
 
+// SP over WebSocket names: the "// ws-name | protocol | peer" rows beside
+// the protocol ids. Socket type → [its own name, the name it dials].
+function spWsNames(src) {
+  const file = src.def("PROTO_PAIR0").file;
+  const lines = src.core.files.get(file).split("\n");
+  const head = lines.findIndex((l) => /^\/\/\s*ws-name\s*\|\s*protocol\s*\|\s*peer\s*$/.test(l));
+  if (head < 0) throw new Error(`gen-shared: no "// ws-name | protocol | peer" rows in ${file}`);
+  const rows = [];
+  for (let i = head + 1; i < lines.length; i++) {
+    const m = /^\/\/\s*([a-z0-9]+)\s*\|\s*([A-Z0-9]+)\s*\|\s*([A-Z0-9]+)\s*$/.exec(lines[i]);
+    if (!m) break;
+    rows.push({ name: m[1], proto: m[2], peer: m[3] });
+  }
+  const nameOf = new Map(rows.map((r) => [r.proto, r.name]));
+  return rows.map((r) => {
+    if (!nameOf.has(r.peer)) throw new Error(`gen-shared: ${file}: ${r.proto}'s peer ${r.peer} has no ws-name row`);
+    return [src.value(r.proto), `[${JSON.stringify(r.name)}, ${JSON.stringify(nameOf.get(r.peer))}]`];
+  });
+}
+
 function pipeFlags(src) {
   return ["PIPE_OUTBOUND", "PIPE_IPC", "PIPE_WS", "PIPE_WS_NULL"].map((name) => ({ name, ...src.def(name) }));
 }
 
-// socket_poll's bits are still literals in its body (`if (s.hasIn()) r |= 1;`).
+// socket_poll's bits, by what each reports (`if (s.hasIn()) r |= POLL_READABLE;`).
 function pollBits(src) {
   const [file, text] = src.fileWith("export function socket_poll");
   const body = text.slice(text.indexOf("export function socket_poll"));
@@ -265,6 +285,7 @@ export function generate(root = ROOT) {
   const zt = zmtpTypes(src);
   const st = spTypes(src);
   const flags = pipeFlags(src);
+  const wsNames = spWsNames(src);
   const poll = pollBits(src);
   const lims = limits(src);
   const files = [...src.used].sort();
@@ -287,6 +308,8 @@ export function generate(root = ROOT) {
     record("SOCKET_TYPE_NAMES", "string", "Socket type → its name in the core (the option table's `on` column).",
       [...zt, ...st].map((t) => [t.value, t.name])),
     record("SP_PROTOCOLS", "number", "SP socket type → its protocol id on the wire ((number << 4) | role).", st.map((t) => [t.value, t.proto])),
+    `/** SP socket type → [its name in SP WebSocket subprotocols, the name of the protocol it talks to]. */\n` +
+    `export const SP_WS_NAMES: Readonly<Record<number, readonly [string, string]>> = {\n${wsNames.map(([k, v]) => `  ${k}: ${v},`).join("\n")}\n};\n`,
     constEnum("PipeFlag", "pipe_open / pipe_set_mode flags: the PIPE_* constants without PIPE_.", flags, strip("PIPE_")),
     constEnum("Poll", "socket_poll bits.", poll),
     constEnum("Limit", "Sizes the host must agree with (input region, external frames, event and splice records).", lims.map((l) => ({ ...l, comment: [l.core === l.name ? "" : l.core, l.comment].filter(Boolean).join(": ") }))),

@@ -132,12 +132,6 @@ export class SocketBase implements SocketSink {
   // What the core held when the socket closed: its getters still answer.
   private final: Map<number, number> | null = null;
 
-  /**
-   * @internal The first frame index that may be sent by reference (large
-   * frames stay in JS memory). Roles that read frame 0 (topics, routing ids)
-   * start at 1; those that keep a copy to resend never do.
-   */
-  protected externalFrom = 1;
   /** @internal SP speaks its IPC framing on ipc:// (ZMTP frames the same everywhere). */
   ipcFraming = false;
   /** @internal options for the transports this socket opens. */
@@ -342,7 +336,7 @@ export class SocketBase implements SocketSink {
       return Promise.reject(e);
     }
     if (this.sendWaiters.length === 0) {
-      const rc = core().send(this.handle, frames, this.externalFrom);
+      const rc = core().send(this.handle, frames);
       if (rc === 0) return RESOLVED;
       if (rc !== EAGAIN) return Promise.reject(fromErrno(rc));
       if (this.host.sendTimeout === 0) return Promise.reject(this.errors.timedOut());
@@ -411,7 +405,7 @@ export class SocketBase implements SocketSink {
   onWritable(): void {
     const ws = this.sendWaiters;
     while (ws.length) {
-      const rc = core().send(this.handle, ws[0].frames, this.externalFrom);
+      const rc = core().send(this.handle, ws[0].frames);
       if (rc === EAGAIN) return;
       const w = ws.shift()!;
       clearLongTimeout(w.timer);

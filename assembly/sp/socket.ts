@@ -28,6 +28,10 @@ export class SpSocket extends Socket {
     this.opts.surveyTime = SP_DEFAULT_SURVEY_TIME;
   }
 
+  // A raw send's first frame is its header, read here; cooked sends are
+  // read by no SP role but REQ's, which keeps its request.
+  framesRead(): u32 { return this.raw ? 1 : 0; }
+
   // Bytes of protocol header in front of a received body (a hop count, a
   // request or survey id): raw sockets show them as a frame of their own.
   headerLen(): u32 { return 0; }

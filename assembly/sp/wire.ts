@@ -43,6 +43,23 @@ export const PROTO_SURVEYOR0: u32 = 0x62;
 export const PROTO_RESPONDENT0: u32 = 0x63;
 export const PROTO_BUS0: u32 = 0x70;
 
+// Each protocol's name in SP over WebSocket, where the subprotocol says who
+// is listening: a dialer offers "<the listener's name>.sp.nanomsg.org" and
+// a listener takes only its own name (nng's "SP WebSocket Mapping"). The
+// host's table of names is generated from these rows (scripts/gen-shared.mjs).
+// ws-name | protocol | peer
+// pair | PAIR0 | PAIR0
+// pair1 | PAIR1 | PAIR1
+// pub | PUB0 | SUB0
+// sub | SUB0 | PUB0
+// req | REQ0 | REP0
+// rep | REP0 | REQ0
+// push | PUSH0 | PULL0
+// pull | PULL0 | PUSH0
+// surveyor | SURVEYOR0 | RESPONDENT0
+// respondent | RESPONDENT0 | SURVEYOR0
+// bus | BUS0 | BUS0
+
 // Defaults (nng's).
 export const SP_DEFAULT_MAX_TTL: i32 = 8;
 export const SP_MAX_MAX_TTL: i32 = 15;

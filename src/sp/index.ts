@@ -44,8 +44,6 @@ export class Bus extends SpSocket {
 export class Req extends SpSocket {
   constructor(options?: Options<Req>) {
     super(T.REQ0, options);
-    // Requests are kept in the core to be resent: no frame goes by reference.
-    if (!this.raw) this.externalFrom = Infinity;
     this.configure(options);
   }
   /** Resend an unanswered request after this many ms (default 60000; 0 never). */

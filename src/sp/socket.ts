@@ -2,28 +2,12 @@
 // error codes, SP's IPC framing on ipc://, and raw mode fixed at construction.
 import { SocketBase, guardOptions, type ErrorStyle } from "../socket.js";
 import { zmqError, fromErrno } from "../errors.js";
-import { Errno, SpType as T } from "../../bindings/shared.js";
+import { Errno, SP_WS_NAMES } from "../../bindings/shared.js";
 
 const spErrors: ErrorStyle = {
   closed: () => zmqError("ECLOSED", "Socket is closed"),
   abandoned: () => zmqError("ECLOSED", "Socket was closed"),
   timedOut: () => fromErrno(-Errno.ETIMEDOUT),
-};
-
-// SP over WebSocket names each side by protocol (nng's "SP WebSocket Mapping"): a dialer
-// offers "<listener's protocol>.sp.nanomsg.org"; a listener takes only its own.
-const WS_NAMES: Record<number, [self: string, peer: string]> = {
-  [T.PAIR0]: ["pair", "pair"],
-  [T.PAIR1]: ["pair1", "pair1"],
-  [T.PUB0]: ["pub", "sub"],
-  [T.SUB0]: ["sub", "pub"],
-  [T.REQ0]: ["req", "rep"],
-  [T.REP0]: ["rep", "req"],
-  [T.PUSH0]: ["push", "pull"],
-  [T.PULL0]: ["pull", "push"],
-  [T.SURVEYOR0]: ["surveyor", "respondent"],
-  [T.RESPONDENT0]: ["respondent", "surveyor"],
-  [T.BUS0]: ["bus", "bus"],
 };
 
 /** Options only a wasmq/sp constructor takes. */
@@ -39,7 +23,9 @@ export class SpSocket extends SocketBase {
   constructor(type: number, options: SpOptions | undefined) {
     super(type, spErrors);
     this.ipcFraming = true;
-    const [self, peer] = WS_NAMES[type];
+    // SP over WebSocket: a dialer offers "<the listener's name>.sp.nanomsg.org",
+    // a listener takes only its own (the names come from the core's sp/wire.ts).
+    const [self, peer] = SP_WS_NAMES[type];
     const mine = `${self}.sp.nanomsg.org`;
     this.transportOptions = {
       wsProtocols: [`${peer}.sp.nanomsg.org`],
@@ -58,8 +44,6 @@ export class SpSocket extends SocketBase {
         throw err;
       }
     }
-    // A raw send's first frame is its header, read by the core.
-    this.externalFrom = raw ? 1 : 0;
   }
 
   /** Raw mode (set in the constructor options). */

@@ -25,7 +25,6 @@ type Options<S> = Partial<Omit<{ [K in keyof S as S[K] extends Function ? never 
 export class Pair extends Socket {
   constructor(options?: Options<Pair>) {
     super(T.PAIR);
-    this.externalFrom = 0;
     this.configure(options);
   }
 }
@@ -94,7 +93,6 @@ export class XSubscriber extends Socket {
 export class Request extends Socket {
   constructor(options?: Options<Request>) {
     super(T.REQ);
-    this.externalFrom = 0;
     this.configure(options);
   }
 
@@ -110,7 +108,6 @@ export class Request extends Socket {
 export class Reply extends Socket {
   constructor(options?: Options<Reply>) {
     super(T.REP);
-    this.externalFrom = 0;
     this.configure(options);
   }
 }
@@ -119,7 +116,6 @@ export class Reply extends Socket {
 export class Dealer extends Socket {
   constructor(options?: Options<Dealer>) {
     super(T.DEALER);
-    this.externalFrom = 0;
     this.configure(options);
   }
 }
@@ -151,7 +147,6 @@ export class Pull extends Socket {
 export class Push extends Socket {
   constructor(options?: Options<Push>) {
     super(T.PUSH);
-    this.externalFrom = 0;
     this.configure(options);
   }
 }

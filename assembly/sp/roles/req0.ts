@@ -6,7 +6,7 @@
 // ESTATE. Raw: no state, headers exposed ([request id, body]).
 import { SpSocket, recvBody, recvSplit, payload, payloadLen } from "../socket";
 import { Pipe } from "../../pipe";
-import { recvBegin } from "../../socket";
+import { recvBegin, FRAMES_ALL } from "../../socket";
 import { Bytes, loadU32BE } from "../../bytes";
 import { msgFree } from "../../msg";
 import { ST_RESEND } from "../../timers";
@@ -39,6 +39,8 @@ export class Req0 extends SpSocket {
     }
   }
   headerLen(): u32 { return 4; }
+  // A cooked request is kept whole, to be resent.
+  framesRead(): u32 { return this.raw ? 1 : FRAMES_ALL; }
   dispose(): void {
     this.request.free();
     if (this.reply) { msgFree(this.reply); this.reply = 0; }

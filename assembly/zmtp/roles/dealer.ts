@@ -7,6 +7,7 @@ export class Dealer extends Socket {
     super(type);
     this.balances = true;
   }
+  framesRead(): u32 { return 0; }
   send(src: usize, nframes: u32, now: f64): i32 { return this.sendToOne(src, nframes); }
   recv(now: f64): i32 { return this.recvQueued(); }
 }

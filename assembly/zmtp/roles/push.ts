@@ -10,6 +10,7 @@ export class Push extends Socket {
     super(PUSH);
     this.balances = true;
   }
+  framesRead(): u32 { return 0; }
   send(src: usize, nframes: u32, now: f64): i32 { return this.sendToOne(src, nframes); }
   deliver(p: Pipe, m: usize, now: f64): void { msgFree(m); }
 }

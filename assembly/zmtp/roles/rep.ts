@@ -17,6 +17,7 @@ export class Rep extends Socket {
 
   constructor() { super(REP); }
   canSend(): bool { return this.mustReply; }
+  framesRead(): u32 { return 0; }
   xdetach(p: Pipe): void { if (this.replyPipe === p) this.replyPipe = null; }
   dispose(): void { this.envelope.free(); super.dispose(); }
 

@@ -28,6 +28,7 @@ export class Req extends Socket {
     if (this.reply) { msgFree(this.reply); this.reply = 0; }
     super.dispose();
   }
+  framesRead(): u32 { return 0; }
   canSend(): bool { return (!this.awaitingReply || this.opts.reqRelaxed) && this.lb.hasRoom(); }
 
   send(src: usize, nframes: u32, now: f64): i32 {

@@ -207,7 +207,7 @@ export class Requester extends Actor {
   open() {
     const numeric = this.sp ? [[O.OPT_RESEND_IVL, this.conf.resendIvl]] : [[O.OPT_REQ_RELAXED, 1], [O.OPT_REQ_CORRELATE, 1]];
     // REQ0 keeps each request to resend it, so its frames stay in linear memory.
-    return [new SimSocket(this, this.sockOpts(this.type, { skips: "any", numeric, externalFrom: Infinity }))];
+    return [new SimSocket(this, this.sockOpts(this.type, { skips: "any", numeric }))];
   }
 
   reset() { this.out = null; }

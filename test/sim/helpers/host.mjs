@@ -77,7 +77,7 @@ export class SimSocket {
   /**
    * `opts`: { type, sp, ipc, numeric: [[optId, number]], bytes: [[optId, value]],
    *           sndhwm, rcvhwm (as set in `numeric`, for the checks),
-   *           skips: "none" | "unexpected" | "any", expect(entry), externalFrom, label }
+   *           skips: "none" | "unexpected" | "any", expect(entry), label }
    */
   constructor(actor, opts) {
     this.actor = actor;
@@ -90,7 +90,6 @@ export class SimSocket {
     this.skips = opts.skips ?? "none";
     this.unexpected = opts.unexpected;
     this.expect = opts.expect ?? (() => true);
-    this.externalFrom = opts.externalFrom ?? 1;
     this.sndhwm = opts.sndhwm ?? 1000;
     this.rcvhwm = opts.rcvhwm ?? 1000;
     this.sid = `${actor.name}${opts.label ?? ""}.${actor.incarnation}`;
@@ -131,7 +130,7 @@ export class SimSocket {
 
   send(frames) {
     if (this.closed) throw new Error(`${this.sid}: send after close`);
-    return this.core.send(this.h, frames, this.externalFrom);
+    return this.core.send(this.h, frames);
   }
 
   /** The next message's frames, or a negative errno (EAGAIN when none). */
