@@ -3,16 +3,15 @@
 // message goes to each routed pipe the role selects, encoded for that
 // pipe's wire. The policy is the same for all: a pipe whose handshake is not
 // done is skipped; a pipe at its high-water mark misses this message, never
-// slowing the others, and the miss is reported (EV_PIPE_DROPPED).
+// slowing the others.
 import { Socket } from "./socket";
-import { emit, EV_PIPE_DROPPED } from "./events";
 
 export function distribute(s: Socket, src: usize, nframes: u32): void {
   let a = s.attached;
   for (let i = 0, n = a.length; i < n; i++) {
     let p = a[i];
     if (!p.active || !s.selects(p, src, nframes)) continue;
-    if (p.full) { emit(EV_PIPE_DROPPED, p.handle, 1, 0); continue; }
+    if (p.full) continue;
     s.writeTo(p, src, nframes);
   }
 }

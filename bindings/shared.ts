@@ -97,7 +97,6 @@ export const enum Ev {
   PIPE_RESUME = 7,
   PIPE_CONNECT = 8, // reconnect timer fired: host opens a transport for the pipe
   PIPE_RELEASED = 9, // handle is dead; host forgets it
-  PIPE_DROPPED = 10, // a message for this pipe was dropped (HWM); a = count
   EXT_FREE = 11, // handle = external frame id no pipe needs any more
 }
 
