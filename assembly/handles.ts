@@ -33,6 +33,12 @@ export class HandleTable<T> {
     return this.items[slot];
   }
 
+  // Puts another object under a live handle (the same entity, a new class).
+  replace(h: i32, item: T): void {
+    if (this.get(h) === null) return;
+    this.items[h & SLOT_MASK] = item;
+  }
+
   remove(h: i32): void {
     let slot = h & SLOT_MASK;
     if (this.get(h) === null) return;

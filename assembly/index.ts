@@ -18,6 +18,8 @@ import { Pipe } from "./pipe";
 import { seed } from "./random";
 import { earliest, resetDeadline, noteDeadline } from "./clock";
 import { EBADF, EINVAL } from "./errors";
+import { OPT_RAW } from "./options";
+import { SpSocket } from "./sp/socket";
 import { settleInput, SPLICE_SIZE } from "./external";
 import { rawBytes } from "./alloc";
 import { held, setProcessBudget } from "./budget";
@@ -97,7 +99,25 @@ export function socket_set(h: i32, opt: i32, v: f64): i32 {
   let s = sockets.get(h);
   if (!s) return -EBADF;
   if (!s.acceptsOption(opt)) return -EINVAL;
+  if (opt == OPT_RAW) return setRaw(h, s, v != 0);
   return s.opts.set(opt, v) ? 0 : -EINVAL;
+}
+
+// Raw mode is the protocol's raw class (sp/roles: XReq0 beside Req0, ...),
+// chosen once, before the socket has a pipe: the cooked socket is replaced
+// under the same handle. Protocols whose raw form only shows the header as
+// a frame of its own keep their class.
+function setRaw(h: i32, s: Socket, on: bool): i32 {
+  if (on == s.opts.raw) return 0;
+  if (!on || s.pipes.length > 0 || !(s instanceof SpSocket)) return -EINVAL;
+  let r = (<SpSocket>s).rawVariant();
+  s.opts.raw = true;
+  if (!r) return 0;
+  r.handle = h;
+  r.opts = s.opts;
+  s.dispose();
+  sockets.replace(h, r);
+  return 0;
 }
 
 // A numeric option's value as the core holds it (NaN: no such option here).

@@ -28,6 +28,12 @@ export class SpSocket extends Socket {
     this.opts.surveyTime = SP_DEFAULT_SURVEY_TIME;
   }
 
+  // The raw form of this protocol, when it is a class of its own (XReq0
+  // beside Req0, ...; index.ts socket_set swaps it in when the raw option is
+  // set, before any pipe exists); null when raw mode only shows the header
+  // as a frame of its own.
+  rawVariant(): SpSocket | null { return null; }
+
   // A raw send's first frame is its header, read here; cooked sends are
   // read by no SP role but REQ's, which keeps its request.
   framesRead(): u32 { return this.raw ? 1 : 0; }

@@ -4,6 +4,7 @@
 // header shorter than 4 bytes or a count above 0xFF, and drop a message
 // whose count exceeds maxTtl.
 import { Pair0 } from "./pair0";
+import { SpSocket } from "../socket";
 import { Pipe } from "../../pipe";
 import { payload, payloadLen } from "../socket";
 import { msgFree } from "../../msg";
@@ -13,7 +14,9 @@ import { PAIR1, PROTO_PAIR1 } from "../wire";
 
 const hop = memory.data(4);
 
-export class Pair1 extends Pair0 {
+// XPAIR1 (raw): frame 0 of a send starts with the count it was received
+// with, forwarded incremented (a device); received messages show theirs.
+export class XPair1 extends Pair0 {
   constructor() { super(PAIR1, PROTO_PAIR1); }
 
   headerLen(): u32 { return 4; }
@@ -21,12 +24,6 @@ export class Pair1 extends Pair0 {
   send(src: usize, nframes: u32, now: f64): i32 {
     let p = this.only;
     if (!p || p.full) return this.blocked();
-    if (!this.raw) {
-      storeU32BE(hop, 1);
-      p.writeMessage(hop, 4, src, nframes);
-      return 0;
-    }
-    // Raw: frame 0 starts with the received count; forward it incremented.
     if (nframes == 0 || load<u32>(src) < 4 || (load<u32>(src) & 0x80000000)) return -EINVAL;
     let count = loadU32BE(src + 4) + 1;
     if (count > <u32>this.opts.maxTtl) return 0;
@@ -42,5 +39,17 @@ export class Pair1 extends Pair0 {
     if (count > 0xff) { msgFree(m); p.fail(R_SP_MALFORMED, now); return; }
     if (count > <u32>this.opts.maxTtl) { msgFree(m); return; }
     this.queueIn(p, m);
+  }
+}
+
+// The cooked socket: every message leaves with a count of 1.
+export class Pair1 extends XPair1 {
+  rawVariant(): SpSocket | null { return new XPair1(); }
+  send(src: usize, nframes: u32, now: f64): i32 {
+    let p = this.only;
+    if (!p || p.full) return this.blocked();
+    storeU32BE(hop, 1);
+    p.writeMessage(hop, 4, src, nframes);
+    return 0;
   }
 }

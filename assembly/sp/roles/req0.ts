@@ -14,7 +14,22 @@ import { nextU32 } from "../../random";
 import { R_SP_MALFORMED, ESTATE } from "../../errors";
 import { REQ0, PROTO_REQ0, PROTO_REP0, SP_ID_FLAG } from "../wire";
 
-export class Req0 extends SpSocket {
+// XREQ0 (raw): no state; [request id, body] exposed, sends load-balanced.
+export class XReq0 extends SpSocket {
+  constructor() {
+    super(REQ0, PROTO_REQ0, PROTO_REP0);
+    this.balances = true;
+  }
+  headerLen(): u32 { return 4; }
+  send(src: usize, nframes: u32, now: f64): i32 { return this.sendToOne(src, nframes); }
+  deliver(p: Pipe, m: usize, now: f64): void {
+    if (payloadLen(m) < 4) { msgFree(m); p.fail(R_SP_MALFORMED, now); return; }
+    this.queueIn(p, m);
+  }
+  recv(now: f64): i32 { return this.recvQueued(); }
+}
+
+export class Req0 extends XReq0 {
   nextId: u32 = nextU32();
   // The request in flight: its whole payload (id + body), kept for resending.
   request: Bytes = new Bytes();
@@ -23,10 +38,7 @@ export class Req0 extends SpSocket {
   holder: Pipe | null = null;
   reply: usize = 0;
 
-  constructor() {
-    super(REQ0, PROTO_REQ0, PROTO_REP0);
-    this.balances = true;
-  }
+  rawVariant(): SpSocket | null { return new XReq0(); }
 
   xattach(p: Pipe): void {
     // A request with nowhere to go leaves as soon as a peer arrives.
@@ -38,20 +50,18 @@ export class Req0 extends SpSocket {
       this.resendNow();
     }
   }
-  headerLen(): u32 { return 4; }
-  // A cooked request is kept whole, to be resent.
-  framesRead(): u32 { return this.raw ? 1 : FRAMES_ALL; }
+  // The request is kept whole, to be resent.
+  framesRead(): u32 { return FRAMES_ALL; }
   dispose(): void {
     this.request.free();
     if (this.reply) { msgFree(this.reply); this.reply = 0; }
     super.dispose();
   }
-  hasIn(): bool { return this.raw ? this.fq.length > 0 : this.reply != 0; }
+  hasIn(): bool { return this.reply != 0; }
 
   send(src: usize, nframes: u32, now: f64): i32 {
     let p = this.lb.pick();
     if (!p) return this.blocked();
-    if (this.raw) { p.writeMessage(0, 0, src, nframes); return 0; }
     if (this.reply) { msgFree(this.reply); this.reply = 0; }
     this.requestId = this.nextId | SP_ID_FLAG;
     this.nextId = (this.nextId + 1) & ~SP_ID_FLAG;
@@ -96,7 +106,6 @@ export class Req0 extends SpSocket {
 
   deliver(p: Pipe, m: usize, now: f64): void {
     if (payloadLen(m) < 4) { msgFree(m); p.fail(R_SP_MALFORMED, now); return; }
-    if (this.raw) { this.queueIn(p, m); return; }
     if (!this.outstanding || loadU32BE(payload(m)) != this.requestId) { msgFree(m); return; }
     this.outstanding = false;
     this.holder = null;
@@ -107,7 +116,6 @@ export class Req0 extends SpSocket {
 
   recv(now: f64): i32 {
     recvBegin();
-    if (this.raw) return this.recvQueued();
     let m = this.reply;
     if (m) { this.reply = 0; return recvBody(m, 4); }
     if (this.outstanding) return this.noMessage();

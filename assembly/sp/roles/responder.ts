@@ -34,16 +34,10 @@ function backtraceLength(m: usize, maxTtl: i32): i32 {
   return 0;
 }
 
-export class Responder extends SpSocket {
-  awaitingReply: bool = false;
-  backtrace: Bytes = new Bytes();
-  replyPipe: Pipe | null = null;
-
-  xdetach(p: Pipe): void {
-    if (this.replyPipe === p) this.replyPipe = null;
-  }
-  canSend(): bool { return this.raw || this.awaitingReply; }
-  dispose(): void { this.backtrace.free(); super.dispose(); }
+// The raw socket (nng xrep, xrespondent): [pipe id + backtrace, body] are
+// exposed; a send is routed by its first word to that pipe.
+export class XResponder extends SpSocket {
+  canSend(): bool { return true; }
 
   deliver(p: Pipe, m: usize, now: f64): void {
     let len = backtraceLength(m, this.opts.maxTtl);
@@ -58,38 +52,58 @@ export class Responder extends SpSocket {
     if (!m) return this.noMessage();
     let p = this.fq.lastPipe!;
     let len = <u32>backtraceLength(m, this.opts.maxTtl);
-    if (this.raw) {
-      rawHeader.len = 0;
-      rawHeader.reserve(4 + len);
-      storeU32BE(rawHeader.ptr, p.rawId);
-      rawHeader.len = 4;
-      rawHeader.append(payload(m), len);
-      recvFrame(rawHeader.ptr, rawHeader.len);
-      recvPayload(m, len);
-      recvHold(m);
-      return 2;
+    rawHeader.len = 0;
+    rawHeader.reserve(4 + len);
+    storeU32BE(rawHeader.ptr, p.rawId);
+    rawHeader.len = 4;
+    rawHeader.append(payload(m), len);
+    recvFrame(rawHeader.ptr, rawHeader.len);
+    recvPayload(m, len);
+    recvHold(m);
+    return 2;
+  }
+
+  send(src: usize, nframes: u32, now: f64): i32 {
+    if (nframes == 0 || load<u32>(src) < 4 || (load<u32>(src) & 0x80000000)) return -EINVAL;
+    let id = loadU32BE(src + 4);
+    let a = this.attached;
+    for (let i = 0; i < a.length; i++) {
+      let p = a[i];
+      if (p.rawId != id) continue;
+      if (!p.full) p.writeMessage(0, 0, src, nframes, 4);
+      break;
     }
+    return 0; // unroutable or full: dropped, never back-pressure (SP)
+  }
+}
+
+// The cooked socket keeps the backtrace and the pipe of the request it
+// handed up, and puts that backtrace in front of the reply.
+export class Responder extends XResponder {
+  awaitingReply: bool = false;
+  backtrace: Bytes = new Bytes();
+  replyPipe: Pipe | null = null;
+
+  xdetach(p: Pipe): void {
+    if (this.replyPipe === p) this.replyPipe = null;
+  }
+  canSend(): bool { return this.awaitingReply; }
+  dispose(): void { this.backtrace.free(); super.dispose(); }
+
+  recv(now: f64): i32 {
+    recvBegin();
+    let m = this.fqNext();
+    if (!m) return this.noMessage();
+    let len = <u32>backtraceLength(m, this.opts.maxTtl);
     // A new request replaces one never answered (as nng's cooked REP).
     this.backtrace.len = 0;
     this.backtrace.append(payload(m), len);
-    this.replyPipe = p;
+    this.replyPipe = this.fq.lastPipe;
     this.awaitingReply = true;
     return recvBody(m, len);
   }
 
   send(src: usize, nframes: u32, now: f64): i32 {
-    if (this.raw) {
-      if (nframes == 0 || load<u32>(src) < 4 || (load<u32>(src) & 0x80000000)) return -EINVAL;
-      let id = loadU32BE(src + 4);
-      let a = this.attached;
-      for (let i = 0; i < a.length; i++) {
-        let p = a[i];
-        if (p.rawId != id) continue;
-        if (!p.full) p.writeMessage(0, 0, src, nframes, 4);
-        break;
-      }
-      return 0; // unroutable or full: dropped, never back-pressure (SP)
-    }
     if (!this.awaitingReply) return -ESTATE;
     this.awaitingReply = false;
     let p = this.replyPipe;

@@ -9,17 +9,21 @@ import { msgFree } from "../../msg";
 import { OPT_SUBSCRIBE, OPT_UNSUBSCRIBE } from "../../options";
 import { SUB0, PROTO_SUB0, PROTO_PUB0 } from "../wire";
 
-export class Sub0 extends SpSocket {
-  topics: Trie = new Trie();
+// XSUB0 (raw): keeps every message; subscriptions do not apply (as nng).
+export class XSub0 extends SpSocket {
   constructor() { super(SUB0, PROTO_SUB0, PROTO_PUB0); }
+  recv(now: f64): i32 { return this.recvQueued(); }
+}
+
+export class Sub0 extends XSub0 {
+  topics: Trie = new Trie();
+  rawVariant(): SpSocket | null { return new XSub0(); }
   dispose(): void { this.topics.free(); super.dispose(); }
 
   deliver(p: Pipe, m: usize, now: f64): void {
-    if (!this.raw && !this.topics.match(payload(m), payloadLen(m))) { msgFree(m); return; }
+    if (!this.topics.match(payload(m), payloadLen(m))) { msgFree(m); return; }
     this.queueIn(p, m);
   }
-
-  recv(now: f64): i32 { return this.recvQueued(); }
 
   setBytes(opt: i32, p: usize, n: u32): i32 {
     if (opt == OPT_SUBSCRIBE) { this.topics.add(p, n, false); return 0; }
