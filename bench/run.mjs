@@ -151,7 +151,7 @@ for (const [f, impls] of Object.entries(opt.families)) {
 const ALL_LABELS = Object.values(FAMILIES).flatMap((f) => f.labels);
 
 // ---------------------------------------------------------------------------------------------------------
-// cells (counts sized for ~1-2 s per run at zeromq.js speed on the 2-core CI box, §0)
+// cells (counts sized for ~1-2 s per run at zeromq.js speed on the 2-core CI box)
 // ---------------------------------------------------------------------------------------------------------
 const sizeLabel = (n) => (n >= 1024 ? `${n / 1024}KiB` : `${n}B`);
 const sc = (n) => Math.max(10, Math.round(n * opt.scale));

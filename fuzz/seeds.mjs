@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes the seed corpus, test/fixtures/fuzz/<target>/seed-*.hex, from named
 // builders: one valid session per socket type and framing, and the hostile
-// cases of shared/reference/bad-inputs.md (sections A, B, D, E, F) that each
+// cases of docs/hostile-peers.md (sections A, B, D, E, F) that each
 // target can express. Seeds are where campaigns start mutating and what
 // test/fuzz replays with every oracle. Run it again after changing a
 // builder: `node fuzz/seeds.mjs` (it rewrites only seed-*.hex files;

@@ -1,20 +1,12 @@
 // Loads the built bindings (dist/esm/bindings/core.js) for the fuzz targets.
 // Another engineer may be rebuilding dist/ while a campaign or the tests run:
-// a failed import is retried a few times before it counts as an error.
+// a failed import is retried a few times before it counts as an error (the
+// project's one importRetry, test/helpers/import-retry.mjs, re-exported for
+// the targets).
 import { readFileSync, readdirSync } from "node:fs";
+import { importRetry } from "../../test/helpers/import-retry.mjs";
 
-export async function importRetry(spec, tries = 8) {
-  let last;
-  for (let i = 0; i < tries; i++) {
-    try {
-      return await import(spec);
-    } catch (e) {
-      last = e;
-      await new Promise((r) => setTimeout(r, 750));
-    }
-  }
-  throw last;
-}
+export { importRetry };
 
 // WASMQ_FUZZ_ROOT points the fuzzers at another checkout's build (to check
 // that they find a bug in an older build, say); the default is this one.

@@ -1,5 +1,5 @@
 // Wire builders and tolerant tokenizers for the fuzzers' generators and
-// structure-aware mutators (shared/reference/wire.md parts A and B).
+// structure-aware mutators (RFC 23/RFC 37 ZMTP, RFC 45 ZWS 2.0, nng's SP mappings).
 //
 // Builders make valid greetings, READY handshakes, frames, commands, SP
 // headers and messages. Tokenizers split any byte string back into units
@@ -15,7 +15,7 @@ export const buf = (x) => {
   return Buffer.from(x);
 };
 
-// ---- ZMTP (A1–A9) ----
+// ---- ZMTP (RFC 23, RFC 37: greeting, framing, commands, heartbeats) ----
 
 export const MORE = 0x01;
 export const LONG = 0x02;
@@ -114,7 +114,7 @@ export function serializeZmtp(units) {
   return Buffer.concat(units.map((u) => (u.kind === "frame" ? Buffer.concat([Buffer.from([u.flags & 0xff]), u.size, u.body]) : u.bytes)));
 }
 
-// ---- ZWS 2.0 (A14): one WebSocket message = [flags][body] ----
+// ---- ZWS 2.0 (RFC 45): one WebSocket message = [flags][body] ----
 
 export const ZWS_MORE = 0x01;
 export const ZWS_COMMAND = 0x02;
@@ -123,7 +123,7 @@ export const zwsCommand = (name, data) => zwsFrame(ZWS_COMMAND, commandBody(name
 export const zwsReady = (entries) => zwsFrame(ZWS_COMMAND, readyBody(entries));
 export const zwsMessage = (frames) => frames.map((f, i) => zwsFrame(i + 1 < frames.length ? ZWS_MORE : 0, f));
 
-// ---- SP (B1–B5) ----
+// ---- SP ("SP TCP Mapping", "SP IPC Mapping", "REQ/REP" backtraces) ----
 
 export const SP_ID_FLAG = 0x80000000;
 

@@ -28,7 +28,7 @@ import { hash32 } from "../lib/rng.mjs";
 
 export const ROLES = ["REP0", "REQ0", "RESPONDENT0", "SURVEYOR0", "SUB0", "PULL0", "PAIR1", "BUS0", "PAIR0", "PUB0", "PUSH0"];
 
-/** wire.md B2: the protocol each role pairs with. */
+/** nng's protocol specs (e.g. "REQ/REP"): the protocol each role pairs with. */
 const PEER = {
   PAIR0: "PAIR0", PAIR1: "PAIR1", PUB0: "SUB0", SUB0: "PUB0", REQ0: "REP0", REP0: "REQ0",
   PUSH0: "PULL0", PULL0: "PUSH0", SURVEYOR0: "RESPONDENT0", RESPONDENT0: "SURVEYOR0", BUS0: "BUS0",

@@ -27,7 +27,7 @@ import { hash32 } from "../lib/rng.mjs";
 
 export const TYPES = ["ROUTER", "PUB", "XPUB", "SUB", "REQ", "REP", "DEALER", "PULL", "XSUB", "PUSH", "PAIR"];
 
-/** wire.md A7: the peer types each type accepts. */
+/** RFC 23 "The Socket-Type Property": the peer types each type accepts. */
 export const PEERS = {
   PAIR: ["PAIR"], PUB: ["SUB", "XSUB"], XPUB: ["SUB", "XSUB"], SUB: ["PUB", "XPUB"], XSUB: ["PUB", "XPUB"],
   REQ: ["REP", "ROUTER"], REP: ["REQ", "DEALER"], DEALER: ["REP", "DEALER", "ROUTER"], ROUTER: ["REQ", "DEALER", "ROUTER"],
@@ -197,7 +197,7 @@ const special = [
     u.flags ^= bit;
     if (bit === LONG && rng.chance(0.6)) u.size = sizeField(u.body.length, (u.flags & LONG) !== 0);
   },
-  (units, rng) => { // the long form for a small body (legal, A3)
+  (units, rng) => { // the long form for a small body (legal, RFC 23 "Framing")
     const fs = units.filter((u) => u.kind === "frame");
     if (fs.length) reencodeLong(rng.pick(fs));
   },

@@ -1,4 +1,4 @@
-// bad-inputs.md section B (cases 15-23): a raw TCP peer completes the NULL
+// docs/hostile-peers.md section B (cases 15-23): a raw TCP peer completes the NULL
 // handshake with a wasmq PULL (or ROUTER) and then breaks the framing:
 // reserved flag bits, COMMAND|MORE, absurd sizes, size claims with no data,
 // multipart bombs, messages over maxMessageSize, connections cut mid-message,

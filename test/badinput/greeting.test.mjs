@@ -1,4 +1,4 @@
-// bad-inputs.md section A, cases 1-6 and 8: a raw TCP peer attacks the
+// docs/hostile-peers.md section A, cases 1-6 and 8: a raw TCP peer attacks the
 // 64-byte ZMTP greeting of a wasmq ROUTER listener. Every case checks U0:
 // no unhandled error (badCase), closed by wasmq with a typed reason event
 // (expectRejected), a good wasmq client still completes a round trip, and

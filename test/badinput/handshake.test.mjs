@@ -1,4 +1,4 @@
-// bad-inputs.md section A, cases 9-13: a raw TCP peer sends a valid greeting
+// docs/hostile-peers.md section A, cases 9-13: a raw TCP peer sends a valid greeting
 // and then breaks the NULL handshake (READY) of a wasmq listener: commands or
 // data before READY, READY twice, bad metadata, wrong Socket-Type, bad or
 // duplicate ROUTER identities. U0 checks as in greeting.test.mjs.

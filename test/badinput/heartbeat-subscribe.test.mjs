@@ -1,4 +1,4 @@
-// bad-inputs.md section D (cases 33-37): a raw TCP peer past the handshake
+// docs/hostile-peers.md section D (cases 33-37): a raw TCP peer past the handshake
 // abuses PING/PONG and SUBSCRIBE/CANCEL: short PINGs, oversized contexts,
 // TTL expiry, a peer that never answers heartbeats, huge and numerous topics
 // and cancels of topics it never subscribed, against a wasmq PUB.

@@ -1,4 +1,4 @@
-// bad-inputs.md section E (cases 38-45): raw node:net peers write hand-built
+// docs/hostile-peers.md section E (cases 38-45): raw node:net peers write hand-built
 // SP bytes at wasmq/sp listeners on tcp://127.0.0.1:0 and ipc://. Each case
 // checks U0: no unhandled exception/rejection (badCase), the connection closed
 // by wasmq with a typed reason event where the table says REJECT

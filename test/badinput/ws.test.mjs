@@ -1,4 +1,4 @@
-// bad-inputs.md section F (cases 46-48): hostile WebSocket clients, written
+// docs/hostile-peers.md section F (cases 46-48): hostile WebSocket clients, written
 // by hand over node:net (test/helpers/ws-raw.mjs), against a ws:// listener of
 // each family: a ZMTP ROUTER (ZWS 2.0) and an SP REQ.
 //

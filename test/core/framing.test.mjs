@@ -1,4 +1,4 @@
-// Frame decoding after the handshake (wire.md A3; bad-inputs.md B15-B23):
+// Frame decoding after the handshake (RFC 23 "Framing"; docs/hostile-peers.md B15-B23):
 // every fixture is fed whole and one byte at a time with identical results;
 // bad frames close the pipe with the right reason and deliver nothing partial.
 import { test } from "uvu";

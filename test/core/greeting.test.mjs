@@ -1,4 +1,5 @@
-// ZMTP greeting (wire.md A1, A2; bad-inputs.md A3-A6): a table of greetings,
+// ZMTP greeting (RFC 23 "Formal Grammar", "Version Negotiation";
+// docs/hostile-peers.md A3-A6): a table of greetings,
 // each fed whole and one byte at a time, with identical outcomes.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -36,7 +37,7 @@ function runBoth(bytes) {
 // What a PULL socket says once the greeting is in: READY, Socket-Type PULL.
 const PULL_READY = ready({ "Socket-Type": "PULL" });
 
-test("our greeting is the 64 bytes of wire.md A1: FF, 8 zero pad bytes, 7F, 03 01, NULL NUL-padded, as-server 0, zero filler", () => {
+test("our greeting is the 64 bytes of RFC 23 'Formal Grammar': FF, 8 zero pad bytes, 7F, 03 01, NULL NUL-padded, as-server 0, zero filler", () => {
   const { pipe } = rawPeer(newCore(), T.DEALER);
   const g = pipe.take();
   const expected = hex(`

@@ -1,4 +1,5 @@
-// NULL handshake (wire.md A4-A7; bad-inputs.md A1, A2, A9-A12): what may
+// NULL handshake (RFC 23 "The NULL Security Mechanism", "Connection Metadata";
+// docs/hostile-peers.md A1, A2, A9-A12): what may
 // follow the greeting, what we send, and the handshake deadline.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -81,7 +82,7 @@ test("READY with extra properties (Resource, X-Custom, empty values) is accepted
   assert.is(r.peerType, T.PUSH);
 });
 
-test("every valid socket-type pair of wire.md A7 completes the handshake; an invalid one does not", () => {
+test("every valid socket-type pair of RFC 23 'The Socket-Type Property' completes the handshake; an invalid one does not", () => {
   const valid = {
     PAIR: ["PAIR"], PUB: ["SUB", "XSUB"], XPUB: ["SUB", "XSUB"], SUB: ["PUB", "XPUB"], XSUB: ["PUB", "XPUB"],
     REQ: ["REP", "ROUTER"], REP: ["REQ", "DEALER"], DEALER: ["REP", "DEALER", "ROUTER"],
@@ -106,7 +107,7 @@ test("greeting, READY and two messages in one chunk: the handshake completes and
   }
 });
 
-test("a second READY after the handshake closes with R_UNEXPECTED_COMMAND (bad-inputs A9)", () => {
+test("a second READY after the handshake closes with R_UNEXPECTED_COMMAND (docs/hostile-peers.md A9)", () => {
   for (const chunk of [Infinity, 1]) {
     const { sock, pipe } = rawPeer(newCore(), T.PULL);
     pipe.feed(concat(greeting(3, 1), ready({ "Socket-Type": "PUSH" }), message("before"), ready({ "Socket-Type": "PUSH" }), message("after")), chunk);
@@ -118,7 +119,7 @@ test("a second READY after the handshake closes with R_UNEXPECTED_COMMAND (bad-i
 
 // ---- what we send ----
 
-test("our READY as a DEALER with an empty identity is the 43-byte example of wire.md A5", () => {
+test("our READY as a DEALER with an empty identity is the 43-byte example of RFC 23 'Worked Example'", () => {
   const { pipe } = rawPeer(newCore(), T.DEALER);
   pipe.take();
   pipe.feed(greeting(3, 1));
@@ -142,11 +143,12 @@ test("our READY as a DEALER with routing id 'abc' carries Identity 'abc'", () =>
   assert.equal(parseMetadata(f.data).map(([n, v]) => [n, v.toString()]), [["Socket-Type", "DEALER"], ["Identity", "abc"]]);
 });
 
-// wire.md A5 ends "A ROUTER's READY carries only Socket-Type (body size 28)", but
-// A6 says REQ, DEALER and ROUTER send Identity, and libzmq's
-// mechanism_t::add_basic_properties adds Identity for ZMQ_REQ/DEALER/ROUTER.
-// We follow A6 and libzmq: a ROUTER sends Socket-Type and an (empty) Identity.
-test("our READY as a ROUTER carries Socket-Type ROUTER and an empty Identity, as libzmq's does (wire.md A6)", () => {
+// RFC 23 "Worked Example" shows a ROUTER's READY with only Socket-Type (body
+// size 28), but "The Identity Property" lets a REQ, DEALER or ROUTER announce
+// an Identity, and libzmq's mechanism_t::add_basic_properties adds Identity for
+// ZMQ_REQ/DEALER/ROUTER. We follow libzmq: a ROUTER sends Socket-Type and an
+// (empty) Identity.
+test("our READY as a ROUTER carries Socket-Type ROUTER and an empty Identity, as libzmq's does (RFC 23 'The Identity Property')", () => {
   const { pipe } = rawPeer(newCore(), T.ROUTER);
   pipe.take();
   pipe.feed(greeting(3, 1));
@@ -166,7 +168,7 @@ test("our READY as PUSH, PULL, PUB, SUB, REP, PAIR, XPUB, XSUB carries only Sock
   }
 });
 
-test("our READY as a REQ carries Identity (wire.md A6)", () => {
+test("our READY as a REQ carries Identity (RFC 23 'The Identity Property')", () => {
   const { pipe } = rawPeer(newCore(), T.REQ);
   pipe.take();
   pipe.feed(greeting(3, 1));

@@ -1,5 +1,6 @@
-// Heartbeats (wire.md A9; bad-inputs.md D33-D36) and subscription encoding
-// (wire.md A8, C2), driven with a manual clock.
+// Heartbeats (RFC 37 "Connection Heartbeating"; docs/hostile-peers.md D33-D36)
+// and subscription encoding ("The Publish-Subscribe Pattern": messages to an
+// RFC 23 peer, commands to an RFC 37 peer), driven with a manual clock.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Clock, newCore, rawPeer, handshake, pair } from "./helpers/harness.mjs";

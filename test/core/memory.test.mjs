@@ -1,4 +1,4 @@
-// Closing a socket gives back every raw byte it took (bad-inputs.md G: no
+// Closing a socket gives back every raw byte it took (docs/hostile-peers.md G: no
 // growth without bound). Each socket type of both families lives a short,
 // busy life on one core: a routing id, subscriptions, peers that handshake,
 // messages received and left unread, a request or envelope held, replies

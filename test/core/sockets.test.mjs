@@ -1,4 +1,5 @@
-// Socket roles (wire.md A7, A8, A10; bad-inputs.md A13, B22, G50) with two
+// Socket roles (RFC 23 "The Socket-Type Property", "The Publish-Subscribe
+// Pattern"; RFC 28, 29, 30, 31; docs/hostile-peers.md A13, B22, G50) with two
 // cores back to back: bytes move only through Net.drive().
 import { test } from "uvu";
 import * as assert from "uvu/assert";

@@ -1,4 +1,5 @@
-// SP message framing after the header (wire.md B1/B3; bad-inputs.md E40-E42):
+// SP message framing after the header (nng's "SP TCP Mapping", "SP IPC Mapping";
+// docs/hostile-peers.md E40-E42):
 // [size u64 BE][payload] on tcp, [0x01][size u64 BE][payload] on ipc. Every
 // fixture is fed whole and one byte at a time with identical outcomes; a size
 // over maxMessageSize (option 3, default 1 MiB) or with top bits set closes
@@ -187,7 +188,7 @@ test("one message is signalled readable once, however many bytes it came in", ()
   assert.is(r.readable, 1);
 });
 
-// bad-inputs.md §5.2: a valid stream, header included, cut at random points
+// docs/hostile-peers.md B23, on SP: a valid stream, header included, cut at random points
 // (seeded), gives the same messages and events as one write.
 function lcg(seed) {
   let s = seed >>> 0;
@@ -258,7 +259,7 @@ for (const ipc of [false, true]) {
   });
 }
 
-// SP has no keep-alive or other control traffic (wire.md B1). The core's
+// SP has no keep-alive or other control traffic (nng "SP TCP Mapping"). The core's
 // ZMTP heartbeat option must not put ZMTP PINGs on an SP wire (or close an SP
 // pipe for want of PONGs): refuse the option for SP sockets, or ignore it.
 test("option 5 (ZMTP heartbeat interval) on an SP socket: refused, or no ZMTP PING on the wire and no heartbeat close", () => {

@@ -1,4 +1,4 @@
-// SP header exchange (shared/reference/wire.md B1/B2; bad-inputs.md E38/E39):
+// SP header exchange (nng's "SP TCP Mapping" and protocol ids; docs/hostile-peers.md E38/E39):
 // every role sends 00 'S' 'P' 00 <its id> 00 00 at once; the peer's header is
 // checked byte by byte as it arrives (bad bytes close with R_SP_BAD_HEADER on
 // the offending byte), the peer's id must be the spec's peer protocol
@@ -14,7 +14,7 @@ import {
 
 const ROLES = Object.keys(SPEC_IDS);
 
-test("protocol ids in assembly/sp/wire.ts match the spec table (wire.md B2)", () => {
+test("protocol ids in assembly/sp/wire.ts match the spec table (nng's protocol specs)", () => {
   for (const role of ROLES) assert.is(PROTO[role], SPEC_IDS[role], `${role} id`);
   assert.is(SPD.SP_NEGOTIATION_TIMEOUT, 10000);
   assert.is(SPD.SP_DEFAULT_MAX_MSG_SIZE, 1048576);

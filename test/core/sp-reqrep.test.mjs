@@ -1,5 +1,6 @@
-// REQ/REP and the answering side of SURVEYOR/RESPONDENT (wire.md B5, B6;
-// bad-inputs.md E43-E45), driven with raw bytes and the manual clock:
+// REQ/REP and the answering side of SURVEYOR/RESPONDENT (nng's "REQ/REP" and
+// "SURVEYOR/RESPONDENT"; docs/hostile-peers.md E43-E45), driven with raw
+// bytes and the manual clock:
 //   REP/RESPONDENT  backtrace walk (terminated, multi-hop, unterminated,
 //                   < 4 bytes, over maxTtl), the reply carries the exact
 //                   backtrace, raw mode exposes and routes by the pipe id;

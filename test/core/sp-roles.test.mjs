@@ -1,5 +1,6 @@
-// The other SP roles on raw bytes and the manual clock (wire.md B5/B6;
-// bad-inputs.md E45): SURVEYOR deadlines and stale answers, PAIR1 hop counts,
+// The other SP roles on raw bytes and the manual clock (nng's
+// "SURVEYOR/RESPONDENT", "PAIR", "BUS", "PUB/SUB", "PUSH/PULL";
+// docs/hostile-peers.md E45): SURVEYOR deadlines and stale answers, PAIR1 hop counts,
 // PAIR0/PAIR1 single peer, BUS no-echo and raw origin headers, PUB0 refusing
 // traffic, SUB0 local prefix filtering, PUSH/PULL priorities (options 34/35).
 import { test } from "uvu";

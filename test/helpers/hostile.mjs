@@ -1,5 +1,5 @@
 // The hostile-peer harness both bad-input suites share (ZMTP in
-// test/badinput/helpers/raw.mjs, SP in sp.mjs; shared/reference/bad-inputs.md):
+// test/badinput/helpers/raw.mjs, SP in sp.mjs; docs/hostile-peers.md):
 //   - badCase(): wraps a test with U0 check 1 (no uncaught exception,
 //     unhandled rejection or Wasm trap), a hard upper bound, and teardown of
 //     every socket (track) and raw peer, and of what defer() was given;

@@ -1,4 +1,4 @@
-// ZMTP hostile peers for the bad-input suite (shared/reference/bad-inputs.md),
+// ZMTP hostile peers for the bad-input suite (docs/hostile-peers.md),
 // over the harness both bad-input suites share (test/helpers/hostile.mjs:
 // badCase, raw connections, EventLog, expectRejected, ...). This module adds:
 //   - zmq: the wasmq/zmq API under test;
@@ -30,7 +30,7 @@ export const zmq = await importRetry("wasmq/zmq");
 const u8 = (b) => (typeof b === "string" ? Buffer.from(b, "latin1") : Buffer.from(b));
 
 /**
- * A 64-byte greeting (wire.md A1). `mechanism` may be a string (NUL-padded)
+ * A 64-byte greeting (RFC 23 "Formal Grammar"). `mechanism` may be a string (NUL-padded)
  * or a 20-byte Buffer for hand-made garbage.
  */
 export function greeting({ first = 0xff, sigEnd = 0x7f, major = 3, minor = 1, mechanism = "NULL", asServer = 0 } = {}) {
@@ -57,7 +57,7 @@ export function header(flags, size) {
 }
 
 /**
- * A frame (wire.md A3): short form up to 255 bytes unless `long` is given;
+ * A frame (RFC 23 "Framing"): short form up to 255 bytes unless `long` is given;
  * `flags` overrides the computed flag byte entirely.
  */
 export function frame(body, { more = false, command = false, long, flags } = {}) {
@@ -68,7 +68,7 @@ export function frame(body, { more = false, command = false, long, flags } = {})
   return Buffer.concat([header(f, body.length), body]);
 }
 
-/** A command body: [name_len][name][data] (wire.md A4). */
+/** A command body: [name_len][name][data] (RFC 23 "Commands"). */
 export function commandBody(name, data = Buffer.alloc(0)) {
   const n = u8(name);
   return Buffer.concat([Buffer.from([n.length]), n, u8(data)]);

@@ -1,4 +1,4 @@
-// SP hostile peers for bad-inputs.md section E, over the harness both
+// SP hostile peers for docs/hostile-peers.md section E, over the harness both
 // bad-input suites share (test/helpers/hostile.mjs: badCase, raw
 // connections, EventLog, expectRejected, ...). This module adds
 //   - sp: the wasmq/sp API under test;
@@ -29,7 +29,7 @@ import { importRetry } from "../../helpers/import-retry.mjs";
 /** The SP API under test. */
 export const sp = await importRetry("wasmq/sp");
 
-/** The spec protocol id (wire.md B2) for a wasmq/sp class. */
+/** The spec protocol id (nng's protocol specs, e.g. "REQ/REP") for a wasmq/sp class. */
 export function protoOf(Kind) {
   const map = new Map([
     [sp.Pair0, "PAIR0"], [sp.Pair1, "PAIR1"], [sp.Pub, "PUB0"], [sp.Sub, "SUB0"], [sp.Req, "REQ0"], [sp.Rep, "REP0"],

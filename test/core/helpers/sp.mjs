@@ -1,11 +1,12 @@
 // SP (nanomsg/nng Scalability Protocols) wire builders and a raw-peer pipe
-// for core tests (shared/reference/wire.md part B). Additive to harness.mjs
+// for core tests (nng's "SP TCP Mapping", "SP IPC Mapping" and protocol specs
+// such as "REQ/REP"). Additive to harness.mjs
 // and wire.mjs: the same Sock, Clock and newCore, plus a pipe recorder that
 // can speak the IPC framing ([0x01][size u64][payload]).
 //
 // Socket types, protocol ids and defaults are read from assembly/sp/wire.ts,
 // so tests name ST.REQ0, PROTO.REP0 exactly as assembly/ does; which protocol
-// pairs with which (PEER) is written out from the spec table (wire.md B2),
+// pairs with which (PEER) is written out from nng's protocol specs,
 // not derived from the code under test.
 import { readFileSync } from "node:fs";
 import { Sock, PipeRec } from "./harness.mjs";
@@ -23,12 +24,12 @@ for (const m of spWire.matchAll(/export const PROTO_(\w+): u32 = (0x[0-9a-fA-F]+
 export const SPD = {};
 for (const m of spWire.matchAll(/export const (SP_\w+): (?:i32|f64|u32|u8) = (0x[0-9a-fA-F]+|\d+);/g)) SPD[m[1]] = Number(m[2]);
 
-/** wire.md B2: the protocol each role must pair with. */
+/** The protocol each role must pair with (nng's protocol specs, e.g. "REQ/REP"). */
 export const PEER = {
   PAIR0: "PAIR0", PAIR1: "PAIR1", PUB0: "SUB0", SUB0: "PUB0", REQ0: "REP0", REP0: "REQ0",
   PUSH0: "PULL0", PULL0: "PUSH0", SURVEYOR0: "RESPONDENT0", RESPONDENT0: "SURVEYOR0", BUS0: "BUS0",
 };
-/** wire.md B2 ids, literally (to check assembly/sp/wire.ts against the spec). */
+/** The protocol ids of nng's protocol specs, literally (to check assembly/sp/wire.ts against them). */
 export const SPEC_IDS = {
   PAIR0: 0x10, PAIR1: 0x11, PUB0: 0x20, SUB0: 0x21, REQ0: 0x30, REP0: 0x31,
   PUSH0: 0x50, PULL0: 0x51, SURVEYOR0: 0x62, RESPONDENT0: 0x63, BUS0: 0x70,
@@ -45,7 +46,7 @@ export const ID_FLAG = 0x80000000;
 export const IPC_MSG = 0x01;
 
 /**
- * The 8-byte SP header (B1): 00 'S' 'P' 00 <proto u16 BE> 00 00. Any byte can
+ * The 8-byte SP header (nng "SP TCP Mapping"): 00 'S' 'P' 00 <proto u16 BE> 00 00. Any byte can
  * be overridden for bad-header fixtures.
  */
 export function spHeader(proto, { b0 = 0x00, s = 0x53, p = 0x50, version = 0x00, r6 = 0x00, r7 = 0x00 } = {}) {
@@ -56,7 +57,7 @@ export function spHeader(proto, { b0 = 0x00, s = 0x53, p = 0x50, version = 0x00,
   return h;
 }
 
-/** Just the size prefix (B1) — `size` may be a BigInt — with the IPC type byte (B3) when `ipc`. */
+/** Just the size prefix ("SP TCP Mapping") — `size` may be a BigInt — with the IPC type byte ("SP IPC Mapping") when `ipc`. */
 export function spSize(size, { ipc = false, type = IPC_MSG } = {}) {
   const s = Buffer.alloc(8);
   s.writeBigUInt64BE(BigInt(size));
@@ -86,7 +87,7 @@ export const reqId = (n) => (n | ID_FLAG) >>> 0;
 export const hopId = (n) => (n & 0x7fffffff) >>> 0;
 
 /**
- * A backtrace (B5): hop words (MSB cleared), then the request id (MSB set).
+ * A backtrace (nng "REQ/REP"): hop words (MSB cleared), then the request id (MSB set).
  * backtrace([1, 2], 0x1234) = 00000001 00000002 80001234.
  */
 export function backtrace(hops, id) {

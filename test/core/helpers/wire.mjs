@@ -1,4 +1,4 @@
-// Wire-byte builders and a small decoder for core tests (shared/reference/wire.md part A).
+// Wire-byte builders and a small decoder for core tests (ZMTP: RFC 23 ZMTP 3.0, RFC 37 ZMTP 3.1).
 // The numeric constants are read from the AssemblyScript sources, so a test
 // names R.R_MALFORMED_FRAME, T.PUSH, O.OPT_SNDHWM exactly as assembly/ does.
 import { readFileSync } from "node:fs";
@@ -29,7 +29,7 @@ export function reasonName(r) {
   return Object.keys(R).find((k) => k.startsWith("R_") && R[k] === r) ?? `reason ${r}`;
 }
 
-// Frame flags (A3).
+// Frame flags (RFC 23 "Framing").
 export const MORE = 0x01;
 export const LONG = 0x02;
 export const COMMAND = 0x04;
@@ -45,7 +45,7 @@ export function buf(x) {
 export const concat = (...parts) => buf(parts);
 
 /**
- * A 64-byte greeting (A1). `mechanism` is written into the 20-byte field and
+ * A 64-byte greeting (RFC 23 "Formal Grammar"). `mechanism` is written into the 20-byte field and
  * NUL-padded; pass a Buffer to control all 20 bytes.
  */
 export function greeting(major = 3, minor = 1, mechanism = "NULL", { asServer = 0, padding = null, sigEnd = 0x7f } = {}) {
@@ -83,14 +83,14 @@ export function message(...frames) {
   return Buffer.concat(frames.map((f, i) => frame(i + 1 < frames.length ? MORE : 0, f)));
 }
 
-/** A command frame: [name_len][name][data] (A4). */
+/** A command frame: [name_len][name][data] (RFC 23 "Commands"). */
 export function command(name, data) {
   const n = buf(name);
   return frame(COMMAND, Buffer.concat([Buffer.from([n.length]), n, buf(data)]));
 }
 
 /**
- * READY metadata (A5). `props` is an object or an array of [name, value]
+ * READY metadata (RFC 23 "The NULL Security Mechanism"). `props` is an object or an array of [name, value]
  * pairs (values: string or Buffer), kept in order.
  */
 export function metadata(props) {
@@ -107,7 +107,7 @@ export function metadata(props) {
 export const ready = (props) => command("READY", metadata(props));
 export const error = (reason) => command("ERROR", concat(Buffer.from([buf(reason).length]), reason));
 
-/** PING: TTL u16 BE (deciseconds) + context (A9). */
+/** PING: TTL u16 BE (deciseconds) + context (RFC 37 "Connection Heartbeating"). */
 export function ping(ttl = 0, ctx = "") {
   const t = Buffer.alloc(2);
   t.writeUInt16BE(ttl);
