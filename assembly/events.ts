@@ -16,6 +16,7 @@ export const EV_PIPE_PAUSE: i32 = 6;     // stop reading: inbound queue at the h
 export const EV_PIPE_RESUME: i32 = 7;
 export const EV_PIPE_CONNECT: i32 = 8;   // reconnect timer fired: host opens a transport for the pipe
 export const EV_PIPE_RELEASED: i32 = 9;  // handle is dead; host forgets it
+export const EV_LINGER_OVER: i32 = 10;    // a closed socket's linger is over (queue empty or time up): the host finishes closing
 export const EV_EXT_FREE: i32 = 11;      // handle = external frame id no pipe needs any more
 
 export const EVENT_SIZE: u32 = 16;

@@ -185,10 +185,16 @@ export function socket_poll(h: i32): i32 {
 export function socket_queued(h: i32): i32 {
   let s = sockets.get(h);
   if (!s) return -EBADF;
-  let n = 0;
-  let a = s.pipes;
-  for (let i = 0; i < a.length; i++) n += a[i].outMsgs + a[i].pendingMsgs;
-  return n;
+  return s.queued();
+}
+
+// The application closed the socket: 1 if queued messages may still leave
+// for up to ms (-1 or Infinity: until they have), then EV_LINGER_OVER; 0 if
+// there is nothing to wait for (close it now).
+export function socket_linger(h: i32, ms: f64, now: f64): i32 {
+  let s = sockets.get(h);
+  if (!s) return -EBADF;
+  return s.linger(ms, now) ? 1 : 0;
 }
 
 // ---- pipes ----

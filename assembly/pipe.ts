@@ -362,6 +362,7 @@ export class Pipe {
     this.outSignalled = false;
     this.urgentSignalled = false;
     if (wasFull || this.sock.wantWritable) this.sock.signalWritable();
+    this.sock.lingerCheck();
   }
 
   // ---- the handshake is over ----

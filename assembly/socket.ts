@@ -5,7 +5,7 @@
 import { Bytes } from "./bytes";
 import { Options, OPT_ROUTING_ID, OPT_SUBSCRIBE, OPT_UNSUBSCRIBE, OPT_RAW } from "./options";
 import { Pipe } from "./pipe";
-import { emit, EV_READABLE, EV_WRITABLE, EV_PIPE_RELEASED } from "./events";
+import { emit, EV_READABLE, EV_WRITABLE, EV_PIPE_RELEASED, EV_LINGER_OVER } from "./events";
 import { ENOTSUP, EINVAL, EAGAIN, R_PEER_LIMIT } from "./errors";
 
 // framesRead() for a role that reads (and keeps) every frame.
@@ -16,7 +16,7 @@ import { EXTERNAL } from "./external";
 import { pipes } from "./registry";
 import { FairQueue } from "./fq";
 import { Engine } from "./engine";
-import { Timers, SOCKET_TIMERS } from "./timers";
+import { Timers, SOCKET_TIMERS, ST_LINGER } from "./timers";
 import { ZmtpStream } from "./zmtp/stream";
 import { Zws } from "./zmtp/zws";
 
@@ -79,6 +79,7 @@ export class Socket {
   only: Pipe | null = null;
   readSignalled: bool = false;
   wantWritable: bool = false;
+  lingering: bool = false;
   timers: Timers = new Timers(SOCKET_TIMERS);
 
   constructor(type: i32) { this.type = type; }
@@ -255,13 +256,47 @@ export class Socket {
     emit(EV_PIPE_RELEASED, p.handle, 0, 0);
     p.freeBuffers();
     pipes.remove(p.handle);
+    this.lingerCheck();
   }
 
   // Every socket timer due at `now`, once each, in kind order.
   tick(now: f64): void {
     for (let k = 0; k < SOCKET_TIMERS; k++) {
-      if (this.timers.take(k, now)) this.onTimer(k, now);
+      if (!this.timers.take(k, now)) continue;
+      if (k == ST_LINGER) this.lingerOver(); else this.onTimer(k, now);
     }
+  }
+
+  // ---- linger ----
+
+  // Messages still queued in the socket's pipes (what linger waits for).
+  queued(): i32 {
+    let n = 0;
+    let a = this.pipes;
+    for (let i = 0; i < a.length; i++) n += a[i].outMsgs + a[i].pendingMsgs;
+    return n;
+  }
+
+  // The application closed the socket: whatever is queued may still leave
+  // for up to `ms` (Infinity, or -1: until it has; 0: not at all). True if
+  // there is something to wait for; EV_LINGER_OVER says when it is over.
+  linger(ms: f64, now: f64): bool {
+    if (ms == 0 || this.queued() == 0) return false;
+    this.lingering = true;
+    if (ms > 0 && ms != Infinity) this.timers.set(ST_LINGER, now + ms);
+    return true;
+  }
+
+  // A pipe's output was taken or a pipe went away: done lingering if nothing is left.
+  lingerCheck(): void {
+    if (this.lingering && this.queued() == 0) this.lingerOver();
+  }
+
+  private lingerOver(): void {
+    if (!this.lingering) return;
+    this.lingering = false;
+    this.timers.clear(ST_LINGER);
+    emit(EV_LINGER_OVER, this.handle, 0, 0);
   }
 
   deadline(): f64 { return this.timers.next(); }

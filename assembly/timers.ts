@@ -17,7 +17,8 @@ export const PIPE_TIMERS: i32 = 5;
 // Socket timers.
 export const ST_RESEND: i32 = 0;        // SP REQ: send the request again
 export const ST_SURVEY: i32 = 1;        // SP SURVEYOR: the survey is over
-export const SOCKET_TIMERS: i32 = 2;
+export const ST_LINGER: i32 = 2;        // a closed socket stops waiting for its queue to drain
+export const SOCKET_TIMERS: i32 = 3;
 
 export class Timers {
   at: StaticArray<f64>;

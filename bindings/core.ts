@@ -34,6 +34,7 @@ interface Exports {
   socket_recv(h: number, now: number): number;
   socket_poll(h: number): number;
   socket_queued(h: number): number;
+  socket_linger(h: number, ms: number, now: number): number;
   recv_desc_ptr(): number;
   recv_release(): void;
   pipe_open(sh: number, flags: number): number;
@@ -70,6 +71,8 @@ interface Exports {
 export interface SocketSink {
   onReadable(): void;
   onWritable(): void;
+  /** A closed socket's linger is over (Core.linger): finish closing it. */
+  onLingerOver?(): void;
 }
 
 /** What a pipe's transport wants to hear from the core. */
@@ -214,6 +217,17 @@ export class Core {
   }
 
   poll(h: number): number { return this.x.socket_poll(h); }
+
+  /**
+   * The application closed the socket: true if queued messages may still
+   * leave for up to `ms` (-1 or Infinity: until they have), after which the
+   * sink's onLingerOver() is called; false if there is nothing to wait for.
+   */
+  linger(h: number, ms: number): boolean {
+    const r = this.x.socket_linger(h, ms, this.now());
+    this.drain();
+    return r === 1;
+  }
 
   /** Messages still queued for the socket's peers. */
   queued(h: number): number { return this.x.socket_queued(h); }
@@ -524,6 +538,7 @@ export class Core {
 
   private dispatch(kind: number, h: number, a: number): void {
     if (kind === Ev.EXT_FREE) { this.external.delete(h >>> 0); return; }
+    if (kind === Ev.LINGER_OVER) { this.sockets.get(h)?.onLingerOver?.(); return; }
     if (kind === Ev.READABLE || kind === Ev.WRITABLE) {
       const s = this.sockets.get(h);
       if (!s) return;

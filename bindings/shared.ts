@@ -97,6 +97,7 @@ export const enum Ev {
   PIPE_RESUME = 7,
   PIPE_CONNECT = 8, // reconnect timer fired: host opens a transport for the pipe
   PIPE_RELEASED = 9, // handle is dead; host forgets it
+  LINGER_OVER = 10, // a closed socket's linger is over (queue empty or time up): the host finishes closing
   EXT_FREE = 11, // handle = external frame id no pipe needs any more
 }
 

@@ -100,7 +100,6 @@ export class PipeHost implements PipeSink {
     if (!chunks) return;
     if (!c.write(chunks)) this.blocked = true;
     k.drain();
-    if (this.sock.lingering) this.sock.lingerCheck();
   }
 
   connectFailed(): void { core().connectFailed(this.h); }

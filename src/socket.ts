@@ -289,12 +289,12 @@ export class SocketBase implements SocketSink {
       this.events.emit({ type: "close", address: l.endpoint });
     }
     for (const p of this.pipes) p.flush(true);
-    const linger = this.host.linger;
-    if (linger !== 0 && core().queued(this.handle) > 0) {
+    // The core keeps the deadline and says when the queue has drained or
+    // the time is up (onLingerOver); meanwhile nothing holds the process.
+    if (core().linger(this.handle, this.host.linger)) {
       this.lingering = true;
       for (const ep of this.endpoints.values()) ep.dialing?.unref();
       for (const p of this.pipes) p.conn?.unref();
-      if (linger > 0) setLongTimeout(() => this.finishClose(), linger, true);
       return;
     }
     this.finishClose();
@@ -303,10 +303,8 @@ export class SocketBase implements SocketSink {
   /** @internal whether close() is waiting for queued messages to leave. */
   lingering = false;
 
-  /** @internal after a flush while lingering: done once nothing is queued. */
-  lingerCheck(): void {
-    if (this.lingering && core().queued(this.handle) === 0) this.finishClose();
-  }
+  /** @internal core: the linger is over. */
+  onLingerOver(): void { this.finishClose(); }
 
   private finishClose(): void {
     if (this.finished) return;
@@ -341,7 +339,9 @@ export class SocketBase implements SocketSink {
       if (rc !== EAGAIN) return Promise.reject(fromErrno(rc));
       if (this.host.sendTimeout === 0) return Promise.reject(this.errors.timedOut());
     }
-    // Queued behind earlier sends, until the core has room (bounded by the HWM there).
+    // Queued behind earlier sends, in order, each waiting (up to sendTimeout)
+    // until the core takes it. The high-water mark bounds the core's queue;
+    // what waits here is each caller's own pending send.
     return new Promise<void>((resolve, reject) => {
       this.wait(this.sendWaiters, { frames, resolve, reject, timer: null }, this.host.sendTimeout);
     });
