@@ -253,12 +253,14 @@ export class Core {
     const u32 = this.u32;
     let d = this.x.recv_desc_ptr() >>> 2;
     const frames = new Array<Buffer>(n);
+    let large = false;
     for (let i = 0; i < n; i++) {
       const ptr = u32[d++];
       const len = u32[d++];
       const offset = u32[d++];
       if (len & Limit.EXTERNAL) {
         // A received body that never entered linear memory: a view of it.
+        large = true;
         const body = this.external.get(ptr)!;
         const n = (len & ~Limit.EXTERNAL) >>> 0;
         frames[i] = (offset === 0 && n === body.length ? body : body.subarray(offset, offset + n)) as Buffer;
@@ -268,7 +270,9 @@ export class Core {
       f.set(u8.subarray(ptr, ptr + len));
       frames[i] = f;
     }
-    this.x.recv_release();
+    // A message with a large body is let go at once (its bytes leave the
+    // receive budget and the host's map); a small one at the next receive.
+    if (large) this.x.recv_release();
     this.drain();
     return frames;
   }
