@@ -83,21 +83,27 @@ for (const n of [0, 1, 16, 17, 200, 255 - 7, 1000]) {
 
 badCase(test, "D35 PING TTL=1 (100 ms) then silence: PONG, then closed ~100 ms later (ERR_ZMTP_HEARTBEAT_TIMEOUT)", async () => {
   const { l, peer } = await activePeer();
-  await peer.write(ping(1));
+  // Taken before the write: the PING arrives after it, the TTL runs from
+  // its arrival, so the close comes no sooner than 100 ms after this. (How
+  // much later a busy machine closes is not asserted; test/core covers the
+  // exact deadline on the manual clock.)
   const sentAt = performance.now();
+  await peer.write(ping(1));
   await peer.readCommand("PONG");
   await expectRejected(l, peer, "ERR_ZMTP_HEARTBEAT_TIMEOUT", { handshaken: true });
   const after = peer.closedAt - sentAt;
-  assert.ok(after >= 80 && after < 600, `closed ${after.toFixed(0)} ms after the PING (TTL 100 ms)`);
+  assert.ok(after >= 95, `closed ${after.toFixed(0)} ms after the PING (TTL 100 ms)`);
   await goodClientRoundTrip(l.sock);
 });
 
-badCase(test, "D35 PING TTL=2 (200 ms) with traffic every 50 ms: stays open past the TTL", async () => {
+badCase(test, "D35 PING TTL=5 (500 ms) with traffic every 50 ms: stays open past the TTL", async () => {
   const { l, peer } = await activePeer();
-  await peer.write(ping(2));
+  await peer.write(ping(5));
   const t0 = performance.now();
   let n = 0;
-  while (performance.now() - t0 < 450) {
+  // Twice the TTL, with ten times the traffic it needs: a stall of the
+  // writer under load still leaves the TTL far away.
+  while (performance.now() - t0 < 1000) {
     await peer.write(message(`keepalive-${n++}`));
     await new Promise((r) => setTimeout(r, 50)); // the traffic pattern itself
   }
@@ -110,13 +116,11 @@ badCase(test, "D35 PING TTL=2 (200 ms) with traffic every 50 ms: stays open past
 
 badCase(test, "D36 the listener's own heartbeats go unanswered: closed with ERR_ZMTP_HEARTBEAT_TIMEOUT", async () => {
   const { l, peer } = await activePeer(zmq.Pull, { heartbeatInterval: 100, heartbeatTimeout: 150, heartbeatTimeToLive: 1000 });
-  const t0 = performance.now();
   const p = await peer.readCommand("PING");
   assert.is(p.data.readUInt16BE(0), 10, "PING carries TTL = heartbeatTimeToLive / 100");
   // The raw peer never answers.
   await expectRejected(l, peer, "ERR_ZMTP_HEARTBEAT_TIMEOUT", { handshaken: true });
-  const after = peer.closedAt - t0;
-  assert.ok(after >= 200 && after < 900, `closed ${after.toFixed(0)} ms after the handshake (100 + 150 expected)`);
+  // When, exactly, is test/core/heartbeat.test.mjs's (manual clock).
   await goodClientRoundTrip(l.sock);
 });
 
