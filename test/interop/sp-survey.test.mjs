@@ -62,8 +62,13 @@ for (const tool of TOOLS) {
       });
 
       it(`${tool} SURVEYOR (${p}) -> wasmq RESPONDENT (${w}) over ${tr}: survey received, answers printed`, async (res) => {
-        const resp = spSock(res, sp.Respondent, { receiveTimeout: 6000 });
-        const cat = { tool, proto: "surveyor", data: `question from ${tool}`, interval: tool === "nngcat" ? 1 : 0.1 };
+        const resp = spSock(res, sp.Respondent, { receiveTimeout: 15_000 });
+        // A survey sent before the respondent is connected goes nowhere, and
+        // nngcat 1.5 may not send another: on a busy machine its loop can
+        // compute a negative receive timeout after the first survey and exit
+        // ("Cannot set recv timeout"). So nngcat's first survey waits 2 s
+        // (whole seconds only) for wasmq to connect.
+        const cat = { tool, proto: "surveyor", data: `question from ${tool}`, interval: tool === "nngcat" ? 1 : 0.1, ...(tool === "nngcat" && !wasmBinds ? { delay: 2 } : {}) };
         const peer = await link(res, resp, cat, { wasmBinds, tr });
         const want = tool === "nngcat" ? 1 : 2;
         const answers = [];
@@ -79,7 +84,7 @@ for (const tool of TOOLS) {
         })().catch((e) => {
           if (!resp.closed) loopError = e;
         });
-        await peer.waitCount(want, 6000).catch((e) => {
+        await peer.waitCount(want, 15_000).catch((e) => {
           throw loopError ? new Error(`${e.message}; wasmq RESPONDENT loop: ${loopError.code} ${loopError.message}`) : e;
         });
         for (const s of surveys) assert.is(text(s), `question from ${tool}`, `survey body at wasmq: ${show(s)}`);
@@ -89,7 +94,7 @@ for (const tool of TOOLS) {
           assert.ok(j > k, `${tool} printed ${JSON.stringify(t)}; wasmq answered ${JSON.stringify(answers)} ${peer.diag()}`);
           k = j;
         }
-      });
+      }, 25_000);
     }
   }
 
