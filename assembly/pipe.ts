@@ -98,6 +98,8 @@ export class Pipe {
   paused: bool = false;
 
   timers: Timers = new Timers(PIPE_TIMERS);
+  // PT_PING_TIMEOUT or PT_PEER_TTL may be set: the next byte clears them.
+  awaitingLife: bool = false;
   reconnectIvl: f64 = 0;    // the current back-off
 
   // Priorities (1 highest .. 16), nanomsg's per-endpoint send/receive priority.
@@ -169,8 +171,16 @@ export class Pipe {
   // least one byte), so a PING's TTL set by one step is cancelled by the
   // next byte whether it came in the same chunk or a later one.
   @inline alive(): void {
+    if (!this.awaitingLife) return;
+    this.awaitingLife = false;
     this.timers.clear(PT_PING_TIMEOUT);
     this.timers.clear(PT_PEER_TTL);
+  }
+
+  // A liveness timer is set (the engine's heartbeat timeout or a PING's TTL).
+  @inline awaitLife(kind: i32, at: f64): void {
+    this.timers.set(kind, at);
+    this.awaitingLife = true;
   }
 
   // ---- the message being received ----

@@ -97,7 +97,7 @@ export class ZmtpEngine extends Engine {
     if (kind == CMD_PING) {
       if (dlen < 2) { p.fail(R.R_MALFORMED_COMMAND, now); return; }
       let ttl = (<u32>load<u8>(data) << 8) | <u32>load<u8>(data + 1);
-      if (ttl > 0) p.timers.set(PT_PEER_TTL, now + <f64>ttl * 100);
+      if (ttl > 0) p.awaitLife(PT_PEER_TTL, now + <f64>ttl * 100);
       let ctxLen = min<u32>(dlen - 2, PING_CONTEXT_MAX);
       writePong(p.out, data + 2, ctxLen, this.ws);
       p.signalOutput();
@@ -160,7 +160,7 @@ export class ZmtpEngine extends Engine {
       p.signalOutput();
       p.timers.set(PT_HEARTBEAT, now + o.heartbeatIvl);
       let to = o.heartbeatTimeout >= 0 ? o.heartbeatTimeout : o.heartbeatIvl;
-      if (to > 0 && !p.timers.isSet(PT_PING_TIMEOUT)) p.timers.set(PT_PING_TIMEOUT, now + to);
+      if (to > 0 && !p.timers.isSet(PT_PING_TIMEOUT)) p.awaitLife(PT_PING_TIMEOUT, now + to);
     }
   }
 
