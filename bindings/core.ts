@@ -136,8 +136,9 @@ export class Core {
   // by the core, gathered here from the transport's chunks).
   private external = new Map<number, Uint8Array>();
   private nextExternal = 1;
-  // Received bodies being gathered, by pipe.
+  // Received bodies being gathered, by pipe; pipes whose last frame was gathered.
   private gathers = new Map<number, Gather>();
+  private bulk = new Set<number>();
   private headBytes: number;
 
   private now: () => number;
@@ -341,6 +342,7 @@ export class Core {
   startPipe(h: number): void {
     // A new connection: whatever body the last one was bringing is gone.
     this.gathers.delete(h);
+    this.bulk.delete(h);
     this.x.pipe_start(h, this.now());
     this.drain();
   }
@@ -385,19 +387,28 @@ export class Core {
         const take = Math.min(g.remaining, n - off);
         g.add(chunk.subarray(off, off + take));
         off += take;
-        if (g.remaining === 0) { this.gathers.delete(h); this.external.set(g.id, g.finish()); }
+        if (g.remaining === 0) {
+          this.gathers.delete(h);
+          this.external.set(g.id, g.finish());
+          this.bulk.add(h);
+        }
         this.x.pipe_ext_advance(h, take, this.now());
         continue;
       }
       // At most Limit.INPUT_CHUNK at a time: the input region stays that small
-      // whatever size of chunk a transport hands over.
-      const len = Math.min(n - off, Limit.INPUT_CHUNK);
+      // whatever size of chunk a transport hands over. After a gathered body
+      // the next frame is likely large too: only enough for its header (and
+      // an SP head) is copied first, not the body the host would gather.
+      const peek = this.bulk.has(h);
+      const len = Math.min(n - off, peek ? this.headBytes + 64 : Limit.INPUT_CHUNK);
       const base = this.x.input_reserve(len);
       this.views().set(off === 0 && len === n ? chunk : chunk.subarray(off, off + len), base);
       const took = this.x.pipe_input(h, len, this.now());
       if (took < 0) return;
       off += took;
-      if (!this.startGather(h, chunk, off) && took < len) return;
+      const gathering = this.startGather(h, chunk, off);
+      if (peek && !gathering && took === len) this.bulk.delete(h);   // small frames again
+      if (!gathering && took < len) return;
     }
     // A frame header at the very end of the chunk: its body starts in the next one.
     if (!this.gathers.has(h)) this.startGather(h, chunk, off);
@@ -558,7 +569,7 @@ export class Core {
       case Ev.PIPE_PAUSE: p.onPause(); break;
       case Ev.PIPE_RESUME: p.onResume(); break;
       case Ev.PIPE_CONNECT: p.onConnect(); break;
-      case Ev.PIPE_RELEASED: this.pipes.delete(h); this.gathers.delete(h); p.onReleased(); break;
+      case Ev.PIPE_RELEASED: this.pipes.delete(h); this.gathers.delete(h); this.bulk.delete(h); p.onReleased(); break;
     }
   }
 
