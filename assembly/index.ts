@@ -214,8 +214,6 @@ export function pipe_open(sh: i32, flags: i32): i32 {
   let s = sockets.get(sh);
   if (!s) return -EBADF;
   let p = s.newPipe((flags & PIPE_OUTBOUND) != 0, (flags & PIPE_IPC) != 0, (flags & PIPE_WS) != 0, (flags & PIPE_WS_NULL) != 0);
-  p.ws = (flags & PIPE_WS) != 0;
-  p.wsNull = (flags & PIPE_WS_NULL) != 0;
   p.handle = pipes.add(p);
   s.addPipe(p);
   return p.handle;

@@ -211,7 +211,7 @@ export class Pipe {
     if (!this.charge(m, size, now)) return false;
     let used = load<u32>(m, 8);
     if (external && linear == 0) {
-      this.beginGather(size);
+      this.beginGather(size, 0);
       return true;
     }
     // Frame length prefix; `used` advances when the frame completes.
@@ -234,18 +234,13 @@ export class Pipe {
     this.bodyLeft -= <u64>take;
   }
 
-  // The rest of the frame (or, after an SP head, the whole payload as a
-  // second frame) is the host's body: an external slot [EXTERNAL|size][id].
-  beginGather(size: u64): void {
-    let m = this.msg;
-    if (this.extHeadLen == 0 && this.bodyLeft == 0 && this.writeAt == load<u32>(m, 8)) {
-      // No head: the frame itself is external.
-    } else {
-      // A head frame is complete: close it, the external frame follows.
-      this.closeFrame();
-      m = this.msg;
-    }
-    m = msgReserve(m, 8);
+  // The frame's body is the host's to gather: an external slot
+  // [EXTERNAL|size][id]. With `headLen`, an SP payload's first bytes were
+  // read here as a frame of their own; it closes, and the slot that follows
+  // stands for the whole payload, head included.
+  beginGather(size: u64, headLen: u32): void {
+    if (headLen > 0) this.closeFrame();
+    let m = msgReserve(this.msg, 8);
     this.msg = m;
     let at = m + MSG_HEADER + load<u32>(m, 8);
     let id = extNewReceived();
@@ -254,8 +249,9 @@ export class Pipe {
     msgCountExternal(m);
     this.writeAt = load<u32>(m, 8) + 8;
     this.extId = id;
+    this.extHeadLen = headLen;
     this.gathering = true;
-    this.bodyLeft = size - <u64>this.extHeadLen;
+    this.bodyLeft = size - <u64>headLen;
   }
 
   // Where the head the host puts in front of what it gathers is.

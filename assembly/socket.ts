@@ -149,6 +149,8 @@ export class Socket {
   newPipe(outbound: bool, ipc: bool, ws: bool, wsNull: bool): Pipe {
     let p = new Pipe(this, outbound, this.makeEngine(ipc, ws, wsNull));
     p.ipcFraming = ipc;
+    p.ws = ws;
+    p.wsNull = wsNull;
     return p;
   }
   // A message is waiting for recv().

@@ -174,8 +174,7 @@ export class SpEngine extends Engine {
     if (p.bodyLeft == 0) {
       if (this.extPayload) {
         // The head is in: the whole payload becomes the host's, frame 1.
-        p.extHeadLen = SP_HEAD_BYTES;
-        p.beginGather(<u64>this.extPayload);
+        p.beginGather(<u64>this.extPayload, SP_HEAD_BYTES);
         this.nextMessage();
       } else {
         this.finish(p, now);
