@@ -20,7 +20,7 @@
 // (d) memory: heapBytes stays under a bound tied to the bytes fed while the
 // scenario runs, and closing the socket releases every pipe.
 import { Core, Clock, EAGAIN } from "./core.mjs";
-import { OP, decodeFrames, SLOTS } from "./scenario.mjs";
+import { OP, decodeFrames, SLOTS, decodeScenario } from "./scenario.mjs";
 import { Rng, hash32 } from "./rng.mjs";
 import { FuzzFailure } from "./failure.mjs";
 
@@ -446,4 +446,23 @@ export function traceFeatures(prefix, trace) {
     if (b.w) out.add(`${prefix}:w`);
   }
   return [...out];
+}
+
+/**
+ * The `run` and `trace` of a scenario target (zmtp, zws, sp): decode the
+ * input, set up the core as `setupFor(conf)` says, then check every oracle
+ * (run) or give the whole-plan trace, one batch a line (node fuzz/run.mjs --trace).
+ */
+export function scenarioRuns(setupFor) {
+  return {
+    run(input, { cuts = 3 } = {}) {
+      const sc = decodeScenario(input);
+      const setup = setupFor(sc.conf);
+      return traceFeatures(setup.name, checkScenario(sc, setup, { cuts, seed: hash32(input) }));
+    },
+    trace(input) {
+      const sc = decodeScenario(input);
+      return runScenario(sc, setupFor(sc.conf), { kind: "whole" }).trace.map((b) => JSON.stringify(b));
+    },
+  };
 }

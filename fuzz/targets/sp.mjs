@@ -21,10 +21,9 @@
 // random cuts, heap bounded and back to its level after close).
 import { O, ST, PROTO } from "../lib/core.mjs";
 import { decodeScenario, encodeScenario, OP, step, tick, encodeFrames, describeScenario } from "../lib/scenario.mjs";
-import { checkScenario, traceFeatures, runScenario } from "../lib/drive.mjs";
+import { scenarioRuns } from "../lib/drive.mjs";
 import { mutateScenario, mutateUnits, mutateBytes } from "../lib/mutate.mjs";
 import { spHeader, spMessage, words, backtrace, tokenizeSp, serializeSp, sizeField, buf, HUGE_SIZES, SP_ID_FLAG } from "../lib/wire.mjs";
-import { hash32 } from "../lib/rng.mjs";
 
 export const ROLES = ["REP0", "REQ0", "RESPONDENT0", "SURVEYOR0", "SUB0", "PULL0", "PAIR1", "BUS0", "PAIR0", "PUB0", "PUSH0"];
 
@@ -249,16 +248,7 @@ export default {
       donor: donor ? decodeScenario(donor) : null,
     }));
   },
-  run(input, { cuts = 3 } = {}) {
-    const sc = decodeScenario(input);
-    const setup = setupFor(sc.conf);
-    return traceFeatures(setup.name, checkScenario(sc, setup, { cuts, seed: hash32(input) }));
-  },
-  /** The whole-plan trace, one batch a line (node fuzz/run.mjs --trace FILE). */
-  trace(input) {
-    const sc = decodeScenario(input);
-    return runScenario(sc, setupFor(sc.conf), { kind: "whole" }).trace.map((b) => JSON.stringify(b));
-  },
+  ...scenarioRuns(setupFor),
   describe(input) {
     const sc = decodeScenario(input);
     const s = setupFor(sc.conf);

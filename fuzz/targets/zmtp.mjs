@@ -17,13 +17,12 @@
 // random cuts, heap bounded and back to its level after close).
 import { O, T } from "../lib/core.mjs";
 import { decodeScenario, encodeScenario, OP, step, tick, encodeFrames, describeScenario } from "../lib/scenario.mjs";
-import { checkScenario, traceFeatures, runScenario } from "../lib/drive.mjs";
+import { scenarioRuns } from "../lib/drive.mjs";
 import { mutateScenario, mutateUnits, mutateBytes } from "../lib/mutate.mjs";
 import {
   greeting, ready, readyBody, command, commandBody, message, frame, pingData, tokenizeZmtp, serializeZmtp, sizeField,
   MORE, LONG, COMMAND, HUGE_SIZES, buf,
 } from "../lib/wire.mjs";
-import { hash32 } from "../lib/rng.mjs";
 
 export const TYPES = ["ROUTER", "PUB", "XPUB", "SUB", "REQ", "REP", "DEALER", "PULL", "XSUB", "PUSH", "PAIR"];
 
@@ -280,16 +279,7 @@ export default {
       mutateIn: mutateZmtpStream, genStep: genStepFor, confBytes: 3, donor: donor ? decodeScenario(donor) : null,
     }));
   },
-  run(input, { cuts = 3 } = {}) {
-    const sc = decodeScenario(input);
-    const setup = setupFor(sc.conf);
-    return traceFeatures(setup.name, checkScenario(sc, setup, { cuts, seed: hash32(input) }));
-  },
-  /** The whole-plan trace, one batch a line (node fuzz/run.mjs --trace FILE). */
-  trace(input) {
-    const sc = decodeScenario(input);
-    return runScenario(sc, setupFor(sc.conf), { kind: "whole" }).trace.map((b) => JSON.stringify(b));
-  },
+  ...scenarioRuns(setupFor),
   describe(input) {
     const sc = decodeScenario(input);
     return `${typeOf(sc.conf)} ${JSON.stringify(setupFor(sc.conf).options)}\n${describeScenario(sc)}`;

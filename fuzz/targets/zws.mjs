@@ -16,12 +16,11 @@
 // same events, results and output frames: readZwsMessage and the stream
 // decoder must agree on every frame.
 import { decodeScenario, encodeScenario, OP, step, tick, encodeFrames, describeScenario } from "../lib/scenario.mjs";
-import { checkScenario, traceFeatures, runScenario, compareTraces } from "../lib/drive.mjs";
+import { runScenario, compareTraces, scenarioRuns } from "../lib/drive.mjs";
 import { FuzzFailure } from "../lib/failure.mjs";
 import { mutateScenario, mutateBytes } from "../lib/mutate.mjs";
 import { zwsFrame, zwsCommand, zwsReady, commandBody, readyBody, pingData, buf, ZWS_MORE, ZWS_COMMAND, greeting, frame, MORE, COMMAND } from "../lib/wire.mjs";
 import { TYPES, PEERS, setupFor, typeOf, peerFrames, readyEntries } from "./zmtp.mjs";
-import { hash32 } from "../lib/rng.mjs";
 
 const TOPICS = ["", "a", "ab", "news"];
 const CMD_NAMES = ["READY", "ERROR", "PING", "PONG", "SUBSCRIBE", "CANCEL", "HELLO", "X"];
@@ -134,6 +133,9 @@ function differential(sc) {
   if (diff) throw new FuzzFailure("zws-vs-stream", diff);
 }
 
+const wsSetup = (conf) => setupFor(conf, { ws: true });
+const wsRuns = scenarioRuns(wsSetup);
+
 export default {
   name: "zws",
   description: "ZWS 2.0 (message mode): plain ZWS2.0 routing ids and ZWS2.0/NULL READY, frames and commands",
@@ -148,18 +150,14 @@ export default {
       donor: donor ? decodeScenario(donor) : null,
     }));
   },
-  run(input, { cuts = 3 } = {}) {
+  // The scenario oracles, then, for ZWS2.0/NULL, the same session over a byte stream.
+  run(input, opts) {
+    const features = wsRuns.run(input, opts);
     const sc = decodeScenario(input);
-    const setup = setupFor(sc.conf, { ws: true });
-    const features = traceFeatures(setup.name, checkScenario(sc, setup, { cuts, seed: hash32(input) }));
-    if (setup.zwsNull) differential(sc);
+    if (wsSetup(sc.conf).zwsNull) differential(sc);
     return features;
   },
-  /** The whole-plan trace, one batch a line (node fuzz/run.mjs --trace FILE). */
-  trace(input) {
-    const sc = decodeScenario(input);
-    return runScenario(sc, setupFor(sc.conf, { ws: true }), { kind: "whole" }).trace.map((b) => JSON.stringify(b));
-  },
+  trace: wsRuns.trace,
   describe(input) {
     const sc = decodeScenario(input);
     const s = setupFor(sc.conf, { ws: true });
