@@ -375,3 +375,7 @@ export function set_receive_budget(bytes: f64): void { setProcessBudget(bytes); 
 export function events_ptr(): usize { return events.ptr; }
 export function events_len(): u32 { return events.len >> 4; }
 export function events_clear(): void { events.len = 0; }
+
+// ---- crypto (crypto/exports.ts) ----
+
+export * from "./crypto/exports";
