@@ -96,7 +96,7 @@ const BLOCK = memory.data(64, 16);
     x12 += load<u32>(inp, 48); x13 += load<u32>(inp, 52); x14 += load<u32>(inp, 56); x15 += load<u32>(inp, 60);
   }
   if (xor) {
-    // Each word of m is loaded just before its place in out is written, so
+    // The whole block of m is read before any of out is written, so
     // out == m works.
     x0 ^= load<u32>(m, 0); x1 ^= load<u32>(m, 4); x2 ^= load<u32>(m, 8); x3 ^= load<u32>(m, 12);
     x4 ^= load<u32>(m, 16); x5 ^= load<u32>(m, 20); x6 ^= load<u32>(m, 24); x7 ^= load<u32>(m, 28);
@@ -109,8 +109,9 @@ const BLOCK = memory.data(64, 16);
   store<u32>(out, x12, 48); store<u32>(out, x13, 52); store<u32>(out, x14, 56); store<u32>(out, x15, 60);
 }
 
-// One Salsa20 block from the state at STATE into BLOCK. Kept out of line so
-// the stream loop and the single-block callers share one copy of the rounds.
+// One Salsa20 block from the state at STATE into BLOCK, for the single-block
+// callers and a stream's last partial block. Out of line, like xorBlock, so
+// the round code appears once for each.
 function coreBlock(): void { rounds(BLOCK, STATE, true); }
 
 // out[0..64) = m[0..64) xor the block from STATE (unaligned word access is
