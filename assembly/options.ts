@@ -151,11 +151,11 @@ export const OPT_RECV_PRIORITY: i32 = 35;
 // welcomeMessage                  | host                  | string    | -                       | -          | zmq    | unsupported | XPUB           | ZMQ_XPUB_WELCOME_MSG
 // invertMatching                  | host                  | boolean   | -                       | -          | zmq    | unsupported | PUB,SUB,XPUB   | ZMQ_INVERT_MATCHING
 // tcpKeepAlive                    | host                  | boolean   | -                       | -          | sp     | unsupported | *              | NNG_OPT_TCP_KEEPALIVE
-// tlsConfig                       | host                  | object    | -                       | -          | sp     | unsupported | *              | NNG_OPT_TLS_CONFIG
-// tlsAuthMode                     | host                  | number    | -                       | -          | sp     | unsupported | *              | NNG_OPT_TLS_AUTH_MODE
-// tlsCaFile                       | host                  | string    | -                       | -          | sp     | unsupported | *              | NNG_OPT_TLS_CA_FILE
-// tlsCertKeyFile                  | host                  | string    | -                       | -          | sp     | unsupported | *              | NNG_OPT_TLS_CERT_KEY_FILE
-// tlsServerName                   | host                  | string    | -                       | -          | sp     | unsupported | *              | NNG_OPT_TLS_SERVER_NAME
+// tlsConfig                       | host                  | object    | null                    | -          | both   | rw          | *              | NNG_OPT_TLS_CONFIG
+// tlsAuthMode                     | host                  | enum(null,none,optional,required) | null | - | both | rw          | *              | NNG_OPT_TLS_AUTH_MODE
+// tlsCaFile                       | host                  | string    | null                    | -          | both   | rw          | *              | NNG_OPT_TLS_CA_FILE
+// tlsCertKeyFile                  | host                  | string    | null                    | -          | both   | rw          | *              | NNG_OPT_TLS_CERT_KEY_FILE
+// tlsServerName                   | host                  | string    | null                    | -          | both   | rw          | *              | NNG_OPT_TLS_SERVER_NAME
 // ipcPermissions                  | host                  | number    | -                       | -          | sp     | unsupported | *              | NNG_OPT_IPC_PERMISSIONS
 // wsRequestHeaders                | host                  | string    | -                       | -          | sp     | unsupported | *              | NNG_OPT_WS_REQUEST_HEADERS
 // wsResponseHeaders               | host                  | string    | -                       | -          | sp     | unsupported | *              | NNG_OPT_WS_RESPONSE_HEADERS

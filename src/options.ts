@@ -6,6 +6,7 @@
 // throws for the options it refuses. Nothing is stored and ignored: a
 // misspelt `curveServer` must not leave a socket accepting plaintext.
 import { OPTIONS, SOCKET_TYPE_NAMES, SP_PROTOCOLS, type OptionSpec } from "../bindings/shared.js";
+import type { TlsConfig, TlsSettings } from "./transports/transport.js";
 
 export { Opt } from "../bindings/shared.js";
 export type { OptionSpec } from "../bindings/shared.js";
@@ -119,7 +120,9 @@ export function checkValue(o: OptionSpec, v: unknown): unknown {
       if (typeof v !== "boolean") throw bad("a boolean");
       return v;
     case "string":
-      if (typeof v !== "string") throw bad("a string");
+      // A string option whose default is null (none, as tlsCaFile) takes null back.
+      if (v === null && o.default === null) return v;
+      if (typeof v !== "string") throw bad(o.default === null ? "a string or null" : "a string");
       return v;
     case "bytes": {
       if (v === null) return v;
@@ -134,9 +137,117 @@ export function checkValue(o: OptionSpec, v: unknown): unknown {
     case "enum":
       if (!o.values!.includes(v as string | null)) throw bad(`one of ${o.values!.map((x) => JSON.stringify(x)).join(", ")}`);
       return v;
+    case "object": {
+      const check = OBJECT_CHECKS[o.name];
+      if (!check) throw optionError(`Cannot set option "${o.name}"`);
+      return check(o, v, bad);
+    }
     default:
       throw optionError(`Cannot set option "${o.name}"`);
   }
+}
+
+// The options of type object, each with its own checker.
+const OBJECT_CHECKS: Record<string, (o: OptionSpec, v: unknown, bad: (want: string) => OptionError) => unknown> = {
+  tlsConfig: checkTlsConfig,
+};
+
+// ---- TLS ----
+//
+// tlsConfig is node:tls's options object, limited to the fields that make
+// sense for a socket's endpoints; any other field is refused rather than
+// ignored (a misspelt `rejectUnauthorised: false` must not be dropped, nor
+// `ca` silently fall back to Node's bundled roots).
+
+type FieldKind = "pem" | "string" | "boolean" | "version";
+const TLS_FIELDS: Record<keyof TlsConfig, FieldKind> = {
+  cert: "pem", key: "pem", passphrase: "string", ca: "pem", rejectUnauthorized: "boolean",
+  requestCert: "boolean", servername: "string", minVersion: "version", maxVersion: "version", ciphers: "string",
+};
+const TLS_VERSIONS = ["TLSv1.2", "TLSv1.3"];
+
+const isPem = (p: unknown): boolean => (typeof p === "string" && p.length > 0) || (p instanceof Uint8Array && p.length > 0);
+
+function checkTlsConfig(o: OptionSpec, v: unknown, bad: (want: string) => OptionError): TlsConfig | null {
+  if (v === null) return null;
+  if (typeof v !== "object" || Array.isArray(v) || v instanceof Uint8Array) {
+    throw bad("an object of TLS options ({ cert, key, ca, rejectUnauthorized, servername, ... }) or null");
+  }
+  const given = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const field of Object.keys(given)) {
+    const x = given[field];
+    if (x === undefined) continue;
+    const kind = (TLS_FIELDS as Record<string, FieldKind>)[field];
+    if (!kind) throw optionError(`Option "${o.name}" has no field "${field}" (it takes ${Object.keys(TLS_FIELDS).join(", ")})`);
+    const wrong = (want: string): OptionError => optionError(`Option "${o.name}": ${field} must be ${want}, not ${describe(x)}`);
+    switch (kind) {
+      case "pem":
+        if (!(isPem(x) || (Array.isArray(x) && x.length > 0 && x.every(isPem)))) throw wrong("PEM text: a non-empty string or Buffer, or an array of them");
+        out[field] = Array.isArray(x) ? [...x] : x;
+        break;
+      case "string":
+        if (typeof x !== "string") throw wrong("a string");
+        out[field] = x;
+        break;
+      case "boolean":
+        if (typeof x !== "boolean") throw wrong("a boolean");
+        out[field] = x;
+        break;
+      case "version":
+        if (!TLS_VERSIONS.includes(x as string)) throw wrong(TLS_VERSIONS.map((t) => JSON.stringify(t)).join(" or "));
+        out[field] = x;
+        break;
+    }
+  }
+  // A certificate is useless without its key and the other way round: say
+  // so now, not at the first handshake.
+  if ((out.cert === undefined) !== (out.key === undefined)) {
+    throw optionError(`Option "${o.name}": ${out.cert === undefined ? "key" : "cert"} was given without ${out.cert === undefined ? "cert" : "key"}`);
+  }
+  return Object.freeze(out) as TlsConfig;
+}
+
+// The tls* options bind() and connect() take for one endpoint, and the field
+// of TlsSettings each one sets.
+const ENDPOINT_OPTIONS: Record<string, keyof TlsSettings> = {
+  tlsConfig: "config", tlsCaFile: "caFile", tlsCertKeyFile: "certKeyFile", tlsAuthMode: "authMode", tlsServerName: "serverName",
+};
+
+/** The TlsSettings field an option sets (tlsCaFile → caFile), for the socket's own tls* properties. */
+export const tlsField = (name: string): keyof TlsSettings => ENDPOINT_OPTIONS[name];
+
+/**
+ * Checks the options object given to bind()/connect() for one endpoint
+ * (the tls* options, as on the socket) and returns them as TlsSettings.
+ */
+export function endpointOptions(type: number, options: unknown): TlsSettings | undefined {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== "object" || Array.isArray(options)) throw optionError("Endpoint options must be an object");
+  const out: Record<string, unknown> = {};
+  const given = options as Record<string, unknown>;
+  for (const name of Object.keys(given)) {
+    if (given[name] === undefined) continue;
+    const field = ENDPOINT_OPTIONS[name];
+    if (!field) {
+      throw optionError(`"${name}" is not an endpoint option: bind() and connect() take ${Object.keys(ENDPOINT_OPTIONS).join(", ")} (set other options on the socket)`);
+    }
+    out[field] = checkValue(admit(type, name, false), given[name]);
+  }
+  return out as TlsSettings;
+}
+
+/** The socket's TLS settings with an endpoint's on top, option by option. */
+export function mergeTls(socket: TlsSettings | undefined, endpoint: TlsSettings | undefined): TlsSettings | undefined {
+  if (!endpoint) return socket;
+  const out: Record<string, unknown> = { ...socket };
+  for (const [k, v] of Object.entries(endpoint)) if (v !== undefined) out[k] = v;
+  return out as TlsSettings;
+}
+
+/** Whether any TLS option is set. */
+export function hasTls(s: TlsSettings | undefined): boolean {
+  return !!s && Object.values(s).some((v) => v !== undefined && v !== null);
 }
 
 function checkRange(o: OptionSpec, n: number, v: unknown, unit: string): void {

@@ -14,9 +14,13 @@ import { setLongTimeout, clearLongTimeout, type LongTimer } from "../bindings/ti
 import { Observer } from "./observer.js";
 import { zmqError, fromErrno, type ZmqError } from "./errors.js";
 import { PipeHost } from "./pipe-host.js";
-import { transportFor, type Listener, type Dialing, type Conn, type TransportOptions } from "./transports/transport.js";
 import {
-  admit, appliesTo, checkValue, optionRow, familyOf, toCore, fromCore, optionError, type Family, type OptionSpec,
+  transportFor, type Listener, type Dialing, type Conn, type Transport, type TransportOptions,
+  type TlsSettings, type TlsConfig, type TlsAuthMode, type HandshakeError,
+} from "./transports/transport.js";
+import {
+  admit, appliesTo, checkValue, optionRow, familyOf, toCore, fromCore, optionError, endpointOptions, mergeTls, hasTls, tlsField,
+  type Family, type OptionSpec,
 } from "./options.js";
 import { Errno, Poll, OPTIONS } from "../bindings/shared.js";
 
@@ -49,18 +53,32 @@ function toFrame(f: MessageLike): Frame {
 }
 const EMPTY = new Uint8Array(0);
 
+/**
+ * The options bind() and connect() take for one endpoint: the TLS options,
+ * as the socket has them, for this endpoint only (over the socket's own).
+ */
+export interface EndpointOptions {
+  tlsConfig?: TlsConfig | null;
+  tlsCaFile?: string | null;
+  tlsCertKeyFile?: string | null;
+  tlsAuthMode?: TlsAuthMode | null;
+  tlsServerName?: string | null;
+}
+
 /** A connect() endpoint: one session pipe that redials with back-off. */
 class ConnectEndpoint {
   pipe: PipeHost;
   dialing: Dialing | null = null;
 
-  constructor(readonly sock: SocketBase, readonly address: string) {
+  /** `tls`: the endpoint's TLS settings, fixed when connect() was called (a TLS transport only). */
+  constructor(readonly sock: SocketBase, readonly address: string, readonly tls?: TlsSettings) {
     this.pipe = new PipeHost(sock, address, true, () => this.dial());
   }
 
   /** `first`: a malformed address throws to the caller of connect() instead of being retried forever. */
   dial(first = false): void {
     if (this.sock.closed && !this.sock.lingering) return;
+    const options = this.tls ? { ...this.sock.transportOptions, tls: this.tls } : this.sock.transportOptions;
     try {
       const dialing = transportFor(this.address).connect(
         this.address,
@@ -72,6 +90,10 @@ class ConnectEndpoint {
         },
         (err) => {
           this.dialing = null;
+          // Connected, then refused in the TLS handshake (a certificate or
+          // host name that does not verify): said as such before the retry.
+          const h = (err as HandshakeError).handshake;
+          if (h) this.sock.events.emit({ type: `handshake:error:${h}`, address: this.address, error: err as HandshakeError });
           this.sock.events.emit({
             type: "connect:retry",
             address: this.address,
@@ -80,7 +102,7 @@ class ConnectEndpoint {
           });
           this.pipe.connectFailed();
         },
-        this.sock.transportOptions,
+        options,
       );
       this.dialing = dialing;
       if (this.sock.lingering) dialing.unref();
@@ -201,16 +223,24 @@ export class SocketBase implements SocketSink {
 
   // ---- endpoints ----
 
-  /** Listens on an endpoint (tcp://host:port, port 0 for any free one; ipc://path; inproc://name); resolves once listening. */
-  async bind(address: string): Promise<void> {
+  /**
+   * Listens on an endpoint (tcp://host:port, port 0 for any free one; ipc://path; inproc://name;
+   * ws:// and wss://; SP: tls+tcp://); resolves once listening. `options`: TLS options for this endpoint only.
+   */
+  async bind(address: string, options?: EndpointOptions): Promise<void> {
     this.assertOpen();
     if (typeof address !== "string") throw zmqError("EINVAL", "Address must be a string");
     const t = transportFor(address);
+    const transportOptions = this.endpointTransport(address, t, options);
     let listener: Listener | null = null;
     // inproc dialers that were waiting connect during listen(), before it returns.
     const early: Conn[] = [];
+    // A connection that failed its TLS handshake never became a pipe.
+    const refused = (error: HandshakeError): void => {
+      this.events.emit({ type: `handshake:error:${error.handshake}`, address: listener?.endpoint ?? address, error });
+    };
     try {
-      listener = await t.listen(address, (conn) => { if (listener) this.accept(conn, listener); else early.push(conn); }, this.transportOptions);
+      listener = await t.listen(address, (conn) => { if (listener) this.accept(conn, listener); else early.push(conn); }, transportOptions, refused);
     } catch (err) {
       const e = err as ZmqError;
       this.events.emit({ type: "bind:error", address, error: e });
@@ -236,13 +266,17 @@ export class SocketBase implements SocketSink {
     this.events.emit({ type: "close", address: entry.listener.endpoint });
   }
 
-  /** Connects to an endpoint in the background, redialing with back-off whenever the connection is refused or lost. */
-  connect(address: string): void {
+  /**
+   * Connects to an endpoint in the background, redialing with back-off whenever the connection is
+   * refused or lost. `options`: TLS options for this endpoint only.
+   */
+  connect(address: string, options?: EndpointOptions): void {
     this.assertOpen();
     if (typeof address !== "string") throw zmqError("EINVAL", "Address must be a string");
-    transportFor(address); // throws for unknown schemes
+    const t = transportFor(address); // throws for unknown schemes
+    const tls = this.endpointTransport(address, t, options).tls;
     if (this.endpoints.has(address)) return;
-    const ep = new ConnectEndpoint(this, address);
+    const ep = new ConnectEndpoint(this, address, t.tls ? tls ?? {} : undefined);
     try {
       ep.dial(true);
     } catch (err) {
@@ -261,6 +295,26 @@ export class SocketBase implements SocketSink {
     if (!ep) throw zmqError("ENOENT", `No such endpoint: ${address}`, { address });
     this.endpoints.delete(address);
     ep.close();
+  }
+
+  /**
+   * The transport options of one endpoint: the socket's, with its TLS
+   * options under the endpoint's own. TLS options that a transport would
+   * not use are refused rather than dropped: given for a tcp:// or ws://
+   * endpoint, or for wss:// where it cannot take them (a browser).
+   */
+  private endpointTransport(address: string, t: Transport, options: EndpointOptions | undefined): TransportOptions {
+    const own = endpointOptions(this._type, options);
+    const tls = mergeTls(this.transportOptions.tls, own);
+    if (t.tls) return { ...this.transportOptions, tls };
+    if (hasTls(own)) {
+      const hint = address.startsWith("tcp://") ? " (did you mean tls+tcp://?)" : address.startsWith("ws://") ? " (did you mean wss://?)" : "";
+      throw zmqError("EINVAL", `TLS options given for ${address}, which does not use TLS${hint}`, { address });
+    }
+    if (address.startsWith("wss://") && hasTls(tls)) {
+      throw zmqError("ENOTSUP", `${address}: wss:// here cannot take TLS options (a browser verifies servers with its own certificate store)`, { address });
+    }
+    return this.transportOptions;
   }
 
   private accept(conn: Conn, listener: Listener): void {
@@ -481,6 +535,36 @@ export class SocketBase implements SocketSink {
     const origins = this.checked<string[] | null>("wsOrigins", v);
     this.transportOptions = { ...this.transportOptions, wsOrigins: origins ? [...origins] : undefined };
   }
+
+  // ---- TLS (tls+tcp://, wss://): nng's option names ----
+
+  private setTls(name: string, v: unknown): void {
+    const value = this.checked(name, v);
+    this.transportOptions = { ...this.transportOptions, tls: { ...this.transportOptions.tls, [tlsField(name)]: value } };
+  }
+
+  /**
+   * TLS options as node:tls takes them (NNG_OPT_TLS_CONFIG): `{ cert, key, ca, passphrase, rejectUnauthorized,
+   * requestCert, servername, minVersion, maxVersion, ciphers }`, PEM as strings or Buffers; null for none.
+   * Applies to tls+tcp:// and wss:// endpoints bound or connected after it is set.
+   */
+  get tlsConfig(): TlsConfig | null { return this.transportOptions.tls?.config ?? null; }
+  set tlsConfig(v: TlsConfig | null) { this.setTls("tlsConfig", v); }
+  /** A PEM file of the certificate authorities that verify peers (NNG_OPT_TLS_CA_FILE), read at bind()/connect(). */
+  get tlsCaFile(): string | null { return this.transportOptions.tls?.caFile ?? null; }
+  set tlsCaFile(v: string | null) { this.setTls("tlsCaFile", v); }
+  /** A PEM file holding this side's certificate and its private key (NNG_OPT_TLS_CERT_KEY_FILE), read at bind()/connect(). */
+  get tlsCertKeyFile(): string | null { return this.transportOptions.tls?.certKeyFile ?? null; }
+  set tlsCertKeyFile(v: string | null) { this.setTls("tlsCertKeyFile", v); }
+  /**
+   * Whether the peer's certificate is verified (NNG_OPT_TLS_AUTH_MODE): "none", "optional" or "required";
+   * null (the default) as nng: required when dialing, none when listening.
+   */
+  get tlsAuthMode(): TlsAuthMode | null { return this.transportOptions.tls?.authMode ?? null; }
+  set tlsAuthMode(v: TlsAuthMode | null) { this.setTls("tlsAuthMode", v); }
+  /** The name a dialer sends as SNI and checks the server's certificate against (NNG_OPT_TLS_SERVER_NAME); null: the URL's host. */
+  get tlsServerName(): string | null { return this.transportOptions.tls?.serverName ?? null; }
+  set tlsServerName(v: string | null) { this.setTls("tlsServerName", v); }
 
   /** How long a new connection may take to complete its handshake (ZMTP greeting+READY, SP header), ms; 0 = forever. */
   get handshakeInterval(): number { return this.coreOption("handshakeInterval") as number; }

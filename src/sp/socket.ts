@@ -28,6 +28,8 @@ export class SpSocket extends SocketBase {
     const [self, peer] = SP_WS_NAMES[type];
     const mine = `${self}.sp.nanomsg.org`;
     this.transportOptions = {
+      // SP's wire may go inside TLS (tls+tcp://, nng's tls transport).
+      family: "sp",
       wsProtocols: [`${peer}.sp.nanomsg.org`],
       wsSelect: (offered) => offered.find((p) => p.toLowerCase() === mine) ?? false,
       // The ws transport enforces the limit itself; the core's default is SP's.

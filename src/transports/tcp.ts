@@ -4,8 +4,9 @@ import * as net from "node:net";
 import { StreamConn, dialStream } from "./stream.js";
 import type { Transport, Listener, Conn, Dialing } from "./transport.js";
 
-function parse(address: string): { host: string; port: number } {
-  const rest = address.slice("tcp://".length);
+/** host and port of tcp://host:port (or tls+tcp://host:port: whatever the scheme). */
+export function parseHostPort(address: string): { host: string; port: number } {
+  const rest = address.slice(address.indexOf("://") + 3);
   const i = rest.lastIndexOf(":");
   if (i < 0) throw invalid(address);
   let host = rest.slice(0, i);
@@ -19,40 +20,48 @@ function parse(address: string): { host: string; port: number } {
   return { host, port };
 }
 
-function invalid(address: string): Error {
+export function invalid(address: string): Error {
   const err = new Error(`Invalid argument: ${address}`) as Error & { code: string; address: string };
   err.code = "EINVAL";
   err.address = address;
   return err;
 }
 
-function formatHost(h: string): string { return h.includes(":") ? `[${h}]` : h; }
+export function formatHost(h: string): string { return h.includes(":") ? `[${h}]` : h; }
+
+/**
+ * Starts `server` (a net.Server or a tls.Server) on host:port and resolves
+ * with the Listener, named scheme://address:port with the port it got.
+ */
+export function listenOn(server: net.Server, scheme: string, host: string, port: number, onClose?: () => void): Promise<Listener> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen({ host, port, exclusive: true }, () => {
+      server.removeListener("error", reject);
+      server.on("error", () => {});
+      const a = server.address() as net.AddressInfo;
+      resolve({
+        endpoint: `${scheme}://${formatHost(a.address)}:${a.port}`,
+        close: () => new Promise<void>((r) => { server.close(() => r()); onClose?.(); }),
+      });
+    });
+  });
+}
 
 export const tcp: Transport = {
   listen(address, accept, options = {}): Promise<Listener> {
-    const { host, port } = parse(address);
+    const { host, port } = parseHostPort(address);
     const bindHost = host === "*" ? "0.0.0.0" : host;
     const noDelay = options.noDelay !== false;
-    return new Promise((resolve, reject) => {
-      const server = net.createServer({ noDelay }, (s) => {
-        s.setNoDelay(noDelay);
-        accept(new StreamConn(s), `tcp://${formatHost(s.remoteAddress ?? "")}:${s.remotePort}`);
-      });
-      server.once("error", reject);
-      server.listen({ host: bindHost, port, exclusive: true }, () => {
-        server.removeListener("error", reject);
-        server.on("error", () => {});
-        const a = server.address() as net.AddressInfo;
-        resolve({
-          endpoint: `tcp://${formatHost(a.address)}:${a.port}`,
-          close: () => new Promise<void>((r) => server.close(() => r())),
-        });
-      });
+    const server = net.createServer({ noDelay }, (s) => {
+      s.setNoDelay(noDelay);
+      accept(new StreamConn(s), `tcp://${formatHost(s.remoteAddress ?? "")}:${s.remotePort}`);
     });
+    return listenOn(server, "tcp", bindHost, port);
   },
 
   connect(address, open: (c: Conn) => void, fail, options = {}): Dialing {
-    const { host, port } = parse(address);
+    const { host, port } = parseHostPort(address);
     if (host === "*" || port === 0) throw invalid(address);
     const family = options.ipv4Only ? 4 : 0;
     return dialStream({ host, port, noDelay: options.noDelay !== false, family }, open, fail);

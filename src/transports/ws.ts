@@ -2,17 +2,19 @@
 // package. They carry whole messages (ZWS 2.0 frames, or SP messages); the
 // socket family supplies the subprotocols to offer and accept.
 //
-// A listener either owns an HTTP server on the URL's port, or mounts on one
+// A listener either owns an HTTP server on the URL's port (for wss://, an
+// HTTPS server with the endpoint's TLS options: tls.ts), or mounts on one
 // the application registered with attachWebSocketServer(), so one port can
-// serve a page and its sockets (and wss:// needs the application's
-// https.Server for its certificate).
+// serve a page and its sockets. A wss:// dialer verifies the server with the
+// endpoint's TLS options (CA, server name, rejectUnauthorized) too.
 import * as http from "node:http";
-import type * as https from "node:https";
+import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
-import type { Transport, Listener, Conn, Dialing, TransportOptions } from "./transport.js";
+import type { Transport, Listener, Conn, Dialing, TransportOptions, TlsSettings } from "./transport.js";
 import { Reason } from "../../bindings/shared.js";
+import { listenerTls, dialerTls, guardTlsServer, tlsFailure } from "./tls.js";
 
 // What the receiver of a WebSocket may buffer before pausing the writer.
 const SEND_BUFFER_LIMIT = 1 << 20;
@@ -123,10 +125,17 @@ function offeredProtocols(req: http.IncomingMessage): string[] {
   return (Array.isArray(h) ? h.join(",") : h).split(",").map((p) => p.trim()).filter(Boolean);
 }
 
+// The options a listener's own TLS server would use: with an application's
+// server on the port, none of them can apply.
+function listenerSideTls(s: TlsSettings | undefined): boolean {
+  const c = s?.config;
+  return !!(s && (s.certKeyFile || s.caFile || s.authMode || (c && (c.cert || c.key || c.ca || c.requestCert !== undefined || c.rejectUnauthorized !== undefined))));
+}
+
 export const ws: Transport = {
   messageMode: true,
 
-  async listen(address, accept, options: TransportOptions = {}): Promise<Listener> {
+  async listen(address, accept, options: TransportOptions = {}, refused = () => {}): Promise<Listener> {
     let url: URL;
     try { url = new URL(address); } catch { throw invalid(address, "not a URL"); }
     const secure = url.protocol === "wss:";
@@ -135,14 +144,29 @@ export const ws: Transport = {
     const path = url.pathname || "/";
     let server = port ? mounted.get(port) : undefined;
     const owned = !server;
+    let dropHandshaking = (): void => {};
     if (owned) {
-      if (secure) throw invalid(address, "wss:// listeners mount on an https.Server passed to attachWebSocketServer()");
-      const s = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (_req, res) => { res.writeHead(426, { "Content-Type": "text/plain" }); res.end("WebSocket only\n"); });
+      const answer: http.RequestListener = (_req, res) => { res.writeHead(426, { "Content-Type": "text/plain" }); res.end("WebSocket only\n"); };
+      let s: http.Server | https.Server;
+      if (secure) {
+        // The certificate comes from the endpoint's TLS options; without
+        // one this throws, naming the ways to give one.
+        const { options: tlsOptions, mode } = listenerTls(options.tls, address);
+        const hs = https.createServer({ ...tlsOptions, maxHeaderSize: MAX_HEADER_BYTES }, answer);
+        dropHandshaking = guardTlsServer(hs, mode, refused);
+        s = hs;
+      } else {
+        s = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, answer);
+      }
       await new Promise<void>((resolve, reject) => {
         s.once("error", reject);
         s.listen({ host, port, exclusive: true }, () => { s.removeListener("error", reject); resolve(); });
       });
       server = s;
+    } else if (secure && listenerSideTls(options.tls)) {
+      // The application's server holds the certificate and decides about
+      // client certificates: options that cannot apply are refused, not dropped.
+      throw invalid(address, "TLS options are set, but this port is served by the https.Server given to attachWebSocketServer(), which holds the certificate (give them to that server instead)");
     }
     const srv = server!;
     const wss = new WebSocketServer({
@@ -197,22 +221,31 @@ export const ws: Transport = {
         srv.removeListener("upgrade", onUpgrade);
         for (const w of accepted) w.terminate();
         wss.close();
-        if (owned) await new Promise<void>((r) => { srv.close(() => r()); (srv as http.Server).closeAllConnections?.(); });
+        if (owned) await new Promise<void>((r) => { srv.close(() => r()); (srv as http.Server).closeAllConnections?.(); dropHandshaking(); });
       },
     };
   },
 
   connect(address, open, fail, options: TransportOptions = {}): Dialing {
     let settled = false;
+    let url: URL;
+    try { url = new URL(address); } catch { throw invalid(address, "not a URL"); }
+    const host = url.hostname.replace(/^\[|\]$/g, "");
+    const peer = `${url.hostname}:${url.port || 443}`;
+    // The ws package hands these to tls.connect.
+    const secure = url.protocol === "wss:" ? dialerTls(options.tls, address, host) : {};
     const w = new WebSocket(address, options.wsProtocols ?? [], {
       perMessageDeflate: false,
       maxPayload: maxPayload(options),
       family: options.ipv4Only ? 4 : undefined,
       closeTimeout: CLOSE_TIMEOUT,
+      ...secure,
     } as ConstructorParameters<typeof WebSocket>[2]);
     w.binaryType = "nodebuffer";
     w.once("open", () => { settled = true; open(new WsConn(w, w.protocol)); });
-    w.on("error", (err) => { if (!settled) { settled = true; w.terminate(); fail(err); } });
+    // A certificate or host name that does not verify is a handshake
+    // failure (tls.ts), reported as such; a refused TCP connection is not.
+    w.on("error", (err) => { if (!settled) { settled = true; w.terminate(); fail(tlsFailure(err, peer) ?? err); } });
     w.once("close", () => { if (!settled) { settled = true; fail(Object.assign(new Error("WebSocket closed during the upgrade"), { code: "ECONNREFUSED" })); } });
     return {
       cancel: () => { if (!settled) { settled = true; w.terminate(); } },
@@ -220,3 +253,6 @@ export const ws: Transport = {
     };
   },
 };
+
+/** wss:// on Node: the same adapter, taking the endpoint's TLS options. */
+export const wss: Transport = { ...ws, tls: true };

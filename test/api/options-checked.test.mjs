@@ -51,7 +51,7 @@ function throwsNaming(fn, name, what, re) {
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 // A value of the wrong type for each kind of option.
-const WRONG = { number: "1", boolean: 1, bytes: 5, string: 5, strings: "https://example.com", enum: "sometimes" };
+const WRONG = { number: "1", boolean: 1, bytes: 5, string: 5, strings: "https://example.com", enum: "sometimes", object: "x" };
 
 // A valid value other than the default.
 function validValue(o) {
@@ -62,6 +62,7 @@ function validValue(o) {
     case "string": return "name-7";
     case "strings": return ["https://example.com"];
     case "enum": return o.values[o.values.length - 1];
+    case "object": if (o.name === "tlsConfig") return { rejectUnauthorized: false };
   }
   throw new Error(`no valid value for ${o.name}`);
 }
