@@ -29,6 +29,10 @@ export class Engine {
   // The host has gathered the whole external body of the current frame.
   bodyDone(p: Pipe, now: f64): void {}
 
+  // The handshake is over: what was queued for the peer before it moves to
+  // the output, behind the handshake (an encrypting mechanism boxes it now).
+  movePending(p: Pipe): void { p.movePendingAsIs(); }
+
   // The handshake is over and queued output has moved behind it.
   activated(p: Pipe, now: f64): void {}
 

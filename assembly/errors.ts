@@ -20,7 +20,8 @@ export const ESTATE: i32 = 1011;   // SP: the operation makes no sense in this s
 // with the code users see on the error (`code: X`; ERR_ZMTP_* follow
 // zeromq.js's protocol error names), then `protocol` if the reason is the
 // peer breaking the protocol (reported before a handshake as
-// handshake:error:protocol, the others as handshake:error:other).
+// handshake:error:protocol), or `auth` if an authenticator refused the
+// peer (handshake:error:auth); the others are handshake:error:other.
 export const R_NONE: i32 = 0;                 // code: none. Not closed.
 export const R_PEER_CLOSED: i32 = 1;          // code: ECONNRESET. The host reported end of stream.
 export const R_HANDSHAKE_TIMEOUT: i32 = 2;    // code: ETIMEDOUT.
@@ -45,3 +46,20 @@ export const R_SP_PROTOCOL_MISMATCH: i32 = 20; // code: ERR_SP_PROTOCOL_MISMATCH
 export const R_SP_MALFORMED: i32 = 21;        // code: ERR_SP_MALFORMED, protocol. A protocol header the spec says closes the pipe, or an ipc type byte other than 0x01.
 export const R_SP_UNEXPECTED: i32 = 22;       // code: ERR_SP_UNEXPECTED, protocol. Traffic this protocol never sends (to a PUB).
 export const R_MEMORY_BUDGET: i32 = 23;       // code: ERR_WASMQ_MEMORY_BUDGET. A message the receive budgets (budget.ts) cannot hold.
+// Security handshakes (zmtp/plain.ts, zmtp/curve.ts, zmtp/zap.ts).
+export const R_AUTH_FAILED: i32 = 24;         // code: ERR_ZMTP_AUTH_FAILED, auth. The ZAP handler refused (status 300/400/500 in the event, PIPE_CLOSE arg b), or the server's ERROR said so.
+export const R_NO_ZAP_HANDLER: i32 = 25;      // code: EFAULT. A PLAIN server (or zapEnforceDomain) with no handler bound at inproc://zeromq.zap.01.
+export const R_MALFORMED_HELLO: i32 = 26;     // code: ERR_ZMTP_MALFORMED_COMMAND_HELLO, protocol.
+export const R_MALFORMED_WELCOME: i32 = 27;   // code: ERR_ZMTP_MALFORMED_COMMAND_WELCOME, protocol.
+export const R_MALFORMED_INITIATE: i32 = 28;  // code: ERR_ZMTP_MALFORMED_COMMAND_INITIATE, protocol.
+export const R_MALFORMED_READY: i32 = 29;     // code: ERR_ZMTP_MALFORMED_COMMAND_READY, protocol.
+export const R_MALFORMED_MESSAGE: i32 = 30;   // code: ERR_ZMTP_MALFORMED_COMMAND_MESSAGE, protocol. A CURVE MESSAGE too short, or a clear frame after a CURVE handshake.
+export const R_MALFORMED_ERROR: i32 = 31;     // code: ERR_ZMTP_MALFORMED_COMMAND_ERROR, protocol.
+export const R_CRYPTOGRAPHIC: i32 = 32;       // code: ERR_ZMTP_CRYPTOGRAPHIC, protocol. A box that does not open: wrong keys, a bad or expired cookie, tampering.
+export const R_INVALID_SEQUENCE: i32 = 33;    // code: ERR_ZMTP_INVALID_SEQUENCE, protocol. A CURVE short nonce that does not increase.
+export const R_KEY_EXCHANGE: i32 = 34;        // code: ERR_ZMTP_KEY_EXCHANGE, protocol. A vouch for other keys than this connection's.
+export const R_ZAP_UNSPECIFIED: i32 = 35;     // code: ERR_ZAP_UNSPECIFIED, protocol. The ZAP reply's first frame is not empty.
+export const R_ZAP_MALFORMED_REPLY: i32 = 36; // code: ERR_ZAP_MALFORMED_REPLY, protocol. Not exactly 7 frames.
+export const R_ZAP_BAD_VERSION: i32 = 37;     // code: ERR_ZAP_BAD_VERSION, protocol.
+export const R_ZAP_INVALID_STATUS_CODE: i32 = 38; // code: ERR_ZAP_INVALID_STATUS_CODE, protocol.
+export const R_ZAP_INVALID_METADATA: i32 = 39; // code: ERR_ZAP_INVALID_METADATA, protocol.

@@ -9,7 +9,8 @@
 //                 valid until the next call.
 //   events        events_ptr/events_len (16-byte records, events.ts); the host
 //                 drains them after each call and calls events_clear.
-// Time is always an argument (`now`, ms). The core imports nothing but abort.
+// Time is always an argument (`now`, ms). The core imports abort and
+// random_bytes (entropy.ts: keys and nonces).
 import { input, reserveInput } from "./input";
 import { events } from "./events";
 import { pipes, sockets } from "./registry";
@@ -19,6 +20,8 @@ import { seed } from "./random";
 import { earliest, resetDeadline, noteDeadline } from "./clock";
 import { EBADF, EINVAL } from "./errors";
 import { OPT_RAW } from "./options";
+import { MECH_CURVE } from "./zmtp/security";
+import { setZapHandler, zapRequestPtr, zapRequestLen, zapRequestTaken, zapReply } from "./zmtp/zap";
 import { SpSocket } from "./sp/socket";
 import { settleInput, SPLICE_SIZE } from "./external";
 import { rawBytes } from "./alloc";
@@ -100,6 +103,7 @@ export function socket_set(h: i32, opt: i32, v: f64): i32 {
   if (!s) return -EBADF;
   if (!s.acceptsOption(opt)) return -EINVAL;
   if (opt == OPT_RAW) return setRaw(h, s, v != 0);
+  if (Socket.isSecurityOption(opt)) return s.security().set(opt, v) ? 0 : -EINVAL;
   return s.opts.set(opt, v) ? 0 : -EINVAL;
 }
 
@@ -125,6 +129,7 @@ export function socket_get(h: i32, opt: i32): f64 {
   let s = sockets.get(h);
   if (!s) return NaN;
   if (!s.acceptsOption(opt)) return NaN;
+  if (Socket.isSecurityOption(opt)) return s.security().get(opt);
   return s.opts.get(opt);
 }
 
@@ -150,6 +155,8 @@ export function socket_send(h: i32, nframes: u32, now: f64): i32 {
 export function socket_frames_read(h: i32): i32 {
   let s = sockets.get(h);
   if (!s) return -EBADF;
+  // CURVE boxes every frame in linear memory: none may stay outside it.
+  if (s.security().mechanism == MECH_CURVE) return -1;
   let n = s.framesRead();
   return n == FRAMES_ALL ? -1 : <i32>n;
 }
@@ -375,6 +382,37 @@ export function set_receive_budget(bytes: f64): void { setProcessBudget(bytes); 
 export function events_ptr(): usize { return events.ptr; }
 export function events_len(): u32 { return events.len >> 4; }
 export function events_clear(): void { events.len = 0; }
+
+// ---- security (zmtp/security.ts, zmtp/zap.ts) ----
+
+// Whether the socket's security settings can start a connection: 0, or a
+// SEC_* code the host turns into a TypeError at bind/connect.
+export function socket_security_check(h: i32): i32 {
+  let s = sockets.get(h);
+  if (!s) return -EBADF;
+  return s.security().check();
+}
+
+// The peer's address (in the input region), for ZAP requests.
+export function pipe_set_peer_address(h: i32, n: u32): void {
+  let p = pipes.get(h);
+  if (!p) return;
+  p.peerAddress.len = 0;
+  p.peerAddress.append(input.ptr, n);
+}
+
+// Whether a handler is bound at inproc://zeromq.zap.01 (the host knows its inproc endpoints).
+export function zap_handler(bound: i32): void { setZapHandler(bound != 0); }
+
+// A pipe's ZAP request (after EV_ZAP_REQUEST): frames as [len u32][bytes]...
+export function zap_request_ptr(h: i32): usize { return zapRequestPtr(h); }
+export function zap_request_len(h: i32): u32 { return zapRequestLen(h); }
+export function zap_request_taken(h: i32): void { zapRequestTaken(h); }
+
+// The handler's reply, its frames in the input region as [len u32][bytes]...
+export function zap_reply(nframes: u32, now: f64): void {
+  zapReply(input.ptr, nframes, now);
+}
 
 // ---- crypto (crypto/exports.ts) ----
 

@@ -40,6 +40,18 @@ export const OPT_SURVEY_TIME: i32 = 33;
 export const OPT_SEND_PRIORITY: i32 = 34;
 export const OPT_RECV_PRIORITY: i32 = 35;
 
+// ZMTP security (zmtp/security.ts).
+export const OPT_PLAIN_SERVER: i32 = 40;
+export const OPT_PLAIN_USERNAME: i32 = 41;   // bytes
+export const OPT_PLAIN_PASSWORD: i32 = 42;   // bytes
+export const OPT_CURVE_SERVER: i32 = 43;
+export const OPT_CURVE_PUBLICKEY: i32 = 44;  // bytes (32)
+export const OPT_CURVE_SECRETKEY: i32 = 45;  // bytes (32)
+export const OPT_CURVE_SERVERKEY: i32 = 46;  // bytes (32)
+export const OPT_ZAP_DOMAIN: i32 = 47;       // bytes
+export const OPT_ZAP_ENFORCE_DOMAIN: i32 = 48;
+export const OPT_MECHANISM: i32 = 49;        // read-only: 0 NULL, 1 PLAIN, 2 CURVE
+
 // ---- The option table ----
 //
 // One row per option property of a socket class (for the two families with
@@ -49,7 +61,8 @@ export const OPT_RECV_PRIORITY: i32 = 35;
 //   id        the OPT_* id the core holds it under; "host" if the host holds it
 //             (timeouts, transport settings, read-only state)
 //   type      number | boolean | bytes (string or Buffer, null for none; range
-//             = length) | string | strings (string[] or null) | enum(a,b,...)
+//             = length) | key (a CURVE key: 40 Z85 characters or 32 bytes,
+//             null for none; the core holds the 32 bytes) | string | strings (string[] or null) | enum(a,b,...)
 //             (the core holds the value's index) | object
 //   default   a literal, or the name of a constant in assembly/ ("-": none);
 //             for an id, the core's Options (and the SP socket's defaults)
@@ -125,22 +138,22 @@ export const OPT_RECV_PRIORITY: i32 = 35;
 // typeOfService                   | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_TOS
 // socksProxy                      | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_SOCKS_PROXY
 // loopbackFastPath                | host                  | boolean   | -                       | -          | zmq    | unsupported | *              | ZMQ_LOOPBACK_FASTPATH
-// securityMechanism               | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_MECHANISM
-// plainServer                     | host                  | boolean   | -                       | -          | zmq    | unsupported | *              | ZMQ_PLAIN_SERVER
-// plainUsername                   | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_PLAIN_USERNAME
-// plainPassword                   | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_PLAIN_PASSWORD
-// curveServer                     | host                  | boolean   | -                       | -          | zmq    | unsupported | *              | ZMQ_CURVE_SERVER
-// curvePublicKey                  | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_CURVE_PUBLICKEY
-// curveSecretKey                  | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_CURVE_SECRETKEY
-// curveServerKey                  | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_CURVE_SERVERKEY
+// securityMechanism               | OPT_MECHANISM         | enum(null,plain,curve) | null | -          | zmq    | ro          | *              | ZMQ_MECHANISM
+// plainServer                     | OPT_PLAIN_SERVER      | boolean   | false                   | -          | zmq    | rw          | *              | ZMQ_PLAIN_SERVER
+// plainUsername                   | OPT_PLAIN_USERNAME    | bytes     | null                    | 0..255     | zmq    | rw          | *              | ZMQ_PLAIN_USERNAME
+// plainPassword                   | OPT_PLAIN_PASSWORD    | bytes     | null                    | 0..255     | zmq    | rw          | *              | ZMQ_PLAIN_PASSWORD
+// curveServer                     | OPT_CURVE_SERVER      | boolean   | false                   | -          | zmq    | rw          | *              | ZMQ_CURVE_SERVER
+// curvePublicKey                  | OPT_CURVE_PUBLICKEY   | key       | null                    | -          | zmq    | rw          | *              | ZMQ_CURVE_PUBLICKEY
+// curveSecretKey                  | OPT_CURVE_SECRETKEY   | key       | null                    | -          | zmq    | rw          | *              | ZMQ_CURVE_SECRETKEY
+// curveServerKey                  | OPT_CURVE_SERVERKEY   | key       | null                    | -          | zmq    | rw          | *              | ZMQ_CURVE_SERVERKEY
 // gssapiServer                    | host                  | boolean   | -                       | -          | zmq    | unsupported | *              | ZMQ_GSSAPI_SERVER
 // gssapiPrincipal                 | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_GSSAPI_PRINCIPAL
 // gssapiServicePrincipal          | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_GSSAPI_SERVICE_PRINCIPAL
 // gssapiPlainText                 | host                  | boolean   | -                       | -          | zmq    | unsupported | *              | ZMQ_GSSAPI_PLAINTEXT
 // gssapiPrincipalNameType         | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_GSSAPI_PRINCIPAL_NAMETYPE
 // gssapiServicePrincipalNameType  | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_GSSAPI_SERVICE_PRINCIPAL_NAMETYPE
-// zapDomain                       | host                  | string    | -                       | -          | zmq    | unsupported | *              | ZMQ_ZAP_DOMAIN
-// zapEnforceDomain                | host                  | boolean   | -                       | -          | zmq    | unsupported | *              | ZMQ_ZAP_ENFORCE_DOMAIN
+// zapDomain                       | OPT_ZAP_DOMAIN        | bytes     | ""                      | 0..255     | zmq    | rw          | *              | ZMQ_ZAP_DOMAIN
+// zapEnforceDomain                | OPT_ZAP_ENFORCE_DOMAIN | boolean  | false                   | -          | zmq    | rw          | *              | ZMQ_ZAP_ENFORCE_DOMAIN
 // threadSafe                      | host                  | boolean   | -                       | -          | zmq    | unsupported | *              | ZMQ_THREAD_SAFE
 // vmciBufferSize                  | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_VMCI_BUFFER_SIZE
 // vmciBufferMinSize               | host                  | number    | -                       | -          | zmq    | unsupported | *              | ZMQ_VMCI_BUFFER_MIN_SIZE

@@ -109,6 +109,11 @@ export class Pipe {
   // Host-visible reason of the last close.
   reason: i32 = 0;
 
+  // The peer's address as the host gave it (ZAP requests name it), and the
+  // user id the ZAP handler gave the peer.
+  peerAddress: Bytes = new Bytes();
+  userId: Bytes = new Bytes();
+
   constructor(sock: Socket, outbound: bool, engine: Engine) {
     this.sock = sock;
     this.outbound = outbound;
@@ -382,13 +387,9 @@ export class Pipe {
     if (!s.pipeReady(this, now)) { this.fail(this.reason, now); return; }
     this.active = true;
     // Messages queued before the handshake go out now, behind it.
-    if (this.pending.len) {
-      moveSplices(this.pendingSplices, this.outSplices, this.out.len);
-      this.out.append(this.pending.ptr, this.pending.len);
-      this.outMsgs += this.pendingMsgs;
-      this.pending.clear();
-      this.pendingMsgs = 0;
-    }
+    if (this.pending.len) this.engine.movePending(this);
+    this.outMsgs += this.pendingMsgs;
+    this.pendingMsgs = 0;
     this.signalOutput();
     this.engine.activated(this, now);
     emit(EV_HANDSHAKE, this.handle, this.peerType, this.peerMinor);
@@ -451,14 +452,22 @@ export class Pipe {
     if (max > ivl) this.reconnectIvl = min(this.reconnectIvl * 2, max);
   }
 
+  // The engine's default for movePending: the bytes are already wire bytes.
+  movePendingAsIs(): void {
+    moveSplices(this.pendingSplices, this.outSplices, this.out.len);
+    this.out.append(this.pending.ptr, this.pending.len);
+    this.pending.clear();
+  }
+
   // ---- closing ----
 
   // Protocol failure: stop reading, ask the host to close the transport
   // (after flushing anything queued, such as an ERROR command).
-  fail(reason: i32, now: f64): void {
+  // `detail` qualifies the reason (R_AUTH_FAILED: the ZAP status code).
+  fail(reason: i32, now: f64, detail: i32 = 0): void {
     if (!this.connected) return;
     this.reason = reason;
-    emit(EV_PIPE_CLOSE, this.handle, reason, 0);
+    emit(EV_PIPE_CLOSE, this.handle, reason, detail);
     this.down(now, reason);
   }
 
@@ -512,6 +521,7 @@ export class Pipe {
     this.outSplices.free(); this.pendingSplices.free();
     this.out.free(); this.pending.free();
     this.identity.free(); this.inq.clear();
+    this.peerAddress.free(); this.userId.free();
     this.engine.free();
     if (this.msg) { msgFree(this.msg); this.msg = 0; }
     let r = this.peer;

@@ -3,7 +3,8 @@
 // building blocks live beside it: lb.ts (load balancing), fq.ts (fair
 // queuing); roles that send to every peer walk `attached`.
 import { Bytes } from "./bytes";
-import { Options, OPT_ROUTING_ID, OPT_SUBSCRIBE, OPT_UNSUBSCRIBE, OPT_RAW } from "./options";
+import { Options, OPT_ROUTING_ID, OPT_SUBSCRIBE, OPT_UNSUBSCRIBE, OPT_RAW, OPT_PLAIN_SERVER, OPT_MECHANISM } from "./options";
+import { Security } from "./zmtp/security";
 import { Pipe } from "./pipe";
 import { emit, EV_READABLE, EV_WRITABLE, EV_PIPE_RELEASED, EV_LINGER_OVER } from "./events";
 import { ENOTSUP, EINVAL, EAGAIN, R_PEER_LIMIT } from "./errors";
@@ -81,8 +82,17 @@ export class Socket {
   wantWritable: bool = false;
   lingering: bool = false;
   timers: Timers = new Timers(SOCKET_TIMERS);
+  // ZMTP security settings (zmtp/security.ts), made when first asked for.
+  private sec: Security | null = null;
 
   constructor(type: i32) { this.type = type; }
+
+  security(): Security {
+    let s = this.sec;
+    if (!s) { s = new Security(); this.sec = s; }
+    return s;
+  }
+  @inline static isSecurityOption(opt: i32): bool { return opt >= OPT_PLAIN_SERVER && opt <= OPT_MECHANISM; }
 
   // ---- ops a role overrides ----
 
@@ -116,12 +126,16 @@ export class Socket {
     return p !== null && !p.full;
   }
   // Whether an option means anything for this family (options.ts ids).
-  acceptsOption(opt: i32): bool { return opt < OPT_RAW; }
+  acceptsOption(opt: i32): bool { return opt < OPT_RAW || Socket.isSecurityOption(opt); }
   // A socket timer (timers.ts: REQ resend, survey deadline) is due.
   onTimer(kind: i32, now: f64): void {}
   // The socket is closing: give back every raw allocation the role holds
   // (buffers, tries, held messages). Overrides free their own, then call super.
-  dispose(): void { this.routingId.free(); }
+  dispose(): void {
+    this.routingId.free();
+    let s = this.sec;
+    if (s) { s.free(); this.sec = null; }
+  }
   // Fan-out (fanout.ts): whether pipe p gets this message, and how a message
   // is written to one pipe (ZMTP: its frames; SP roles add their header).
   selects(p: Pipe, src: usize, nframes: u32): bool { return true; }
@@ -163,6 +177,7 @@ export class Socket {
       return 0;
     }
     if (opt == OPT_SUBSCRIBE || opt == OPT_UNSUBSCRIBE) return -ENOTSUP;
+    if (Socket.isSecurityOption(opt) && this.acceptsOption(opt)) return this.security().setBytes(opt, p, n);
     return -EINVAL;
   }
 

@@ -65,6 +65,15 @@ interface Exports {
   events_len(): number;
   events_clear(): void;
   heap_bytes(): number;
+  socket_security_check(h: number): number;
+  pipe_set_peer_address(h: number, n: number): void;
+  zap_handler(bound: number): void;
+  zap_request_ptr(h: number): number;
+  zap_request_len(h: number): number;
+  zap_request_taken(h: number): void;
+  zap_reply(nframes: number, now: number): void;
+  crypto_scratch(n: number): number;
+  crypto_x25519_base(q: number, n: number): void;
 }
 
 /** What a socket wants to hear from the core. */
@@ -80,7 +89,8 @@ export interface PipeSink {
   /** urgent: enough is queued that waiting for the end of the turn gains nothing. */
   onOutput(urgent: boolean): void;
   onHandshake(peerType: number): void;
-  onClose(reason: number): void;
+  /** detail: what qualifies the reason (an authentication failure's ZAP status code). */
+  onClose(reason: number, detail: number): void;
   onPause(): void;
   onResume(): void;
   onConnect(): void;
@@ -119,7 +129,23 @@ export interface CoreOptions {
   clock?: () => number;
   /** Tests drive time themselves: no host timer is armed. */
   manualTimers?: boolean;
+  /**
+   * Fills a buffer with random bytes for keys and nonces (CURVE). Default:
+   * crypto.getRandomValues. Tests pass a fixed sequence.
+   */
+  random?: (buf: Uint8Array) => void;
 }
+
+/** The platform's secure random source (Web Crypto, in Node 18+ and browsers). */
+function secureRandom(buf: Uint8Array): void {
+  const c = (globalThis as { crypto?: { getRandomValues?: (b: Uint8Array) => Uint8Array } }).crypto;
+  if (!c?.getRandomValues) throw new Error("wasmq: no crypto.getRandomValues here; CURVE needs a secure random source");
+  // getRandomValues fills at most 65536 bytes per call.
+  for (let at = 0; at < buf.length; at += 65536) c.getRandomValues(buf.subarray(at, Math.min(buf.length, at + 65536)));
+}
+
+/** A ZAP request the core asks the host to carry to inproc://zeromq.zap.01 (zmtp/zap.ts). */
+export type ZapCourier = (pipe: number, frames: Buffer[]) => void;
 
 export class Core {
   private x: Exports;
@@ -143,16 +169,20 @@ export class Core {
 
   private now: () => number;
   private manualTimers: boolean;
+  private random: (buf: Uint8Array) => void;
 
   constructor(seed: number, options: CoreOptions = {}) {
     this.now = options.clock ?? realClock;
     this.manualTimers = options.manualTimers ?? false;
+    const random = options.random ?? secureRandom;
+    this.random = random;
     const module = new WebAssembly.Module(decodeBase64(WASM_BASE64) as BufferSource);
     const instance = new WebAssembly.Instance(module, {
       env: {
         abort(_msg: number, _file: number, line: number, col: number) {
           throw new Error(`wasmq core aborted at ${line}:${col}`);
         },
+        random_bytes: (ptr: number, n: number) => { random(new Uint8Array(this.x.memory.buffer, ptr, n)); },
       },
     });
     this.x = instance.exports as unknown as Exports;
@@ -543,7 +573,7 @@ export class Core {
         const start = this.x.events_ptr() >>> 2;
         const batch = this.i32.slice(start, start + n * EVENT_WORDS);
         this.x.events_clear();
-        for (let i = 0; i < batch.length; i += EVENT_WORDS) this.dispatch(batch[i], batch[i + 1], batch[i + 2]);
+        for (let i = 0; i < batch.length; i += EVENT_WORDS) this.dispatch(batch[i], batch[i + 1], batch[i + 2], batch[i + 3]);
       }
     } finally {
       this.draining = false;
@@ -551,7 +581,7 @@ export class Core {
     this.arm();
   }
 
-  private dispatch(kind: number, h: number, a: number): void {
+  private dispatch(kind: number, h: number, a: number, b: number): void {
     if (kind === Ev.EXT_FREE) { this.external.delete(h >>> 0); return; }
     if (kind === Ev.LINGER_OVER) { this.sockets.get(h)?.onLingerOver?.(); return; }
     if (kind === Ev.READABLE || kind === Ev.WRITABLE) {
@@ -565,12 +595,71 @@ export class Core {
     switch (kind) {
       case Ev.PIPE_OUTPUT: p.onOutput(a === 1); break;
       case Ev.HANDSHAKE: p.onHandshake(a); break;
-      case Ev.PIPE_CLOSE: this.gathers.delete(h); p.onClose(a); break;
+      case Ev.PIPE_CLOSE: this.gathers.delete(h); p.onClose(a, b); break;
+      case Ev.ZAP_REQUEST: this.carryZapRequest(h); break;
       case Ev.PIPE_PAUSE: p.onPause(); break;
       case Ev.PIPE_RESUME: p.onResume(); break;
       case Ev.PIPE_CONNECT: p.onConnect(); break;
       case Ev.PIPE_RELEASED: this.pipes.delete(h); this.gathers.delete(h); this.bulk.delete(h); p.onReleased(); break;
     }
+  }
+
+  // ---- security ----
+
+  /** Who carries ZAP requests to the handler (src/zmq/zap-courier.ts); none: they wait unanswered. */
+  zapCourier: ZapCourier | null = null;
+
+  /** 0, or why the socket's security settings cannot start a connection (SEC_* of zmtp/security.ts). */
+  securityCheck(h: number): number { return this.x.socket_security_check(h); }
+
+  /** The remote address of a pipe's connection, as ZAP requests name it. */
+  setPeerAddress(h: number, address: string): void {
+    this.writeInput([address]);
+    this.x.pipe_set_peer_address(h, textEncoder.encode(address).length);
+  }
+
+  /** Whether a handler is bound at inproc://zeromq.zap.01. */
+  setZapHandler(bound: boolean): void { this.x.zap_handler(bound ? 1 : 0); }
+
+  /** The handler's reply to a request the courier carried. */
+  zapReply(frames: Frame[]): void {
+    if (!this.writeInput(frames, true)) return;
+    this.x.zap_reply(frames.length, this.now());
+    this.drain();
+  }
+
+  private carryZapRequest(h: number): void {
+    const ptr = this.x.zap_request_ptr(h);
+    const len = this.x.zap_request_len(h);
+    const u8 = this.views();
+    const frames: Buffer[] = [];
+    for (let at = ptr; at < ptr + len;) {
+      const n = u8[at] | (u8[at + 1] << 8) | (u8[at + 2] << 16) | (u8[at + 3] << 24);
+      const f = alloc(n);
+      f.set(u8.subarray(at + 4, at + 4 + n));
+      frames.push(f);
+      at += 4 + n;
+    }
+    this.x.zap_request_taken(h);
+    this.zapCourier?.(h, frames);
+  }
+
+  /** A CURVE public key from its secret key (X25519 with the base point). */
+  curvePublicKey(secret: Uint8Array): Uint8Array {
+    const at = this.x.crypto_scratch(64);
+    const u8 = this.views();
+    u8.set(secret, at + 32);
+    this.x.crypto_x25519_base(at, at + 32);
+    const out = u8.slice(at, at + 32);
+    u8.fill(0, at, at + 64);
+    return out;
+  }
+
+  /** Random bytes from the core's source (the one given to the constructor). */
+  randomBytes(n: number): Uint8Array {
+    const b = new Uint8Array(n);
+    this.random(b);
+    return b;
   }
 
   // One host timer per core, armed for the core's earliest deadline.

@@ -54,6 +54,22 @@ export const enum Reason {
   SP_MALFORMED = 21, // ERR_SP_MALFORMED (protocol): A protocol header the spec says closes the pipe, or an ipc type byte other than 0x01.
   SP_UNEXPECTED = 22, // ERR_SP_UNEXPECTED (protocol): Traffic this protocol never sends (to a PUB).
   MEMORY_BUDGET = 23, // ERR_WASMQ_MEMORY_BUDGET: A message the receive budgets (budget.ts) cannot hold.
+  AUTH_FAILED = 24, // ERR_ZMTP_AUTH_FAILED (auth): The ZAP handler refused (status 300/400/500 in the event, PIPE_CLOSE arg b), or the server's ERROR said so.
+  NO_ZAP_HANDLER = 25, // EFAULT: A PLAIN server (or zapEnforceDomain) with no handler bound at inproc://zeromq.zap.01.
+  MALFORMED_HELLO = 26, // ERR_ZMTP_MALFORMED_COMMAND_HELLO (protocol)
+  MALFORMED_WELCOME = 27, // ERR_ZMTP_MALFORMED_COMMAND_WELCOME (protocol)
+  MALFORMED_INITIATE = 28, // ERR_ZMTP_MALFORMED_COMMAND_INITIATE (protocol)
+  MALFORMED_READY = 29, // ERR_ZMTP_MALFORMED_COMMAND_READY (protocol)
+  MALFORMED_MESSAGE = 30, // ERR_ZMTP_MALFORMED_COMMAND_MESSAGE (protocol): A CURVE MESSAGE too short, or a clear frame after a CURVE handshake.
+  MALFORMED_ERROR = 31, // ERR_ZMTP_MALFORMED_COMMAND_ERROR (protocol)
+  CRYPTOGRAPHIC = 32, // ERR_ZMTP_CRYPTOGRAPHIC (protocol): A box that does not open: wrong keys, a bad or expired cookie, tampering.
+  INVALID_SEQUENCE = 33, // ERR_ZMTP_INVALID_SEQUENCE (protocol): A CURVE short nonce that does not increase.
+  KEY_EXCHANGE = 34, // ERR_ZMTP_KEY_EXCHANGE (protocol): A vouch for other keys than this connection's.
+  ZAP_UNSPECIFIED = 35, // ERR_ZAP_UNSPECIFIED (protocol): The ZAP reply's first frame is not empty.
+  ZAP_MALFORMED_REPLY = 36, // ERR_ZAP_MALFORMED_REPLY (protocol): Not exactly 7 frames.
+  ZAP_BAD_VERSION = 37, // ERR_ZAP_BAD_VERSION (protocol)
+  ZAP_INVALID_STATUS_CODE = 38, // ERR_ZAP_INVALID_STATUS_CODE (protocol)
+  ZAP_INVALID_METADATA = 39, // ERR_ZAP_INVALID_METADATA (protocol)
 }
 
 /** Close reason → the code users see on the error. */
@@ -81,10 +97,29 @@ export const REASON_CODES: Readonly<Record<number, string>> = {
   21: "ERR_SP_MALFORMED",
   22: "ERR_SP_UNEXPECTED",
   23: "ERR_WASMQ_MEMORY_BUDGET",
+  24: "ERR_ZMTP_AUTH_FAILED",
+  25: "EFAULT",
+  26: "ERR_ZMTP_MALFORMED_COMMAND_HELLO",
+  27: "ERR_ZMTP_MALFORMED_COMMAND_WELCOME",
+  28: "ERR_ZMTP_MALFORMED_COMMAND_INITIATE",
+  29: "ERR_ZMTP_MALFORMED_COMMAND_READY",
+  30: "ERR_ZMTP_MALFORMED_COMMAND_MESSAGE",
+  31: "ERR_ZMTP_MALFORMED_COMMAND_ERROR",
+  32: "ERR_ZMTP_CRYPTOGRAPHIC",
+  33: "ERR_ZMTP_INVALID_SEQUENCE",
+  34: "ERR_ZMTP_KEY_EXCHANGE",
+  35: "ERR_ZAP_UNSPECIFIED",
+  36: "ERR_ZAP_MALFORMED_REPLY",
+  37: "ERR_ZAP_BAD_VERSION",
+  38: "ERR_ZAP_INVALID_STATUS_CODE",
+  39: "ERR_ZAP_INVALID_METADATA",
 };
 
 /** Close reasons that are the peer breaking the protocol (handshake:error:protocol). */
-export const PROTOCOL_REASONS: ReadonlySet<number> = new Set([3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 15, 17, 18, 19, 20, 21, 22]);
+export const PROTOCOL_REASONS: ReadonlySet<number> = new Set([3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 15, 17, 18, 19, 20, 21, 22, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39]);
+
+/** Close reasons that are an authenticator refusing the peer (handshake:error:auth). */
+export const AUTH_REASONS: ReadonlySet<number> = new Set([24]);
 
 /** Event kinds in the core's event queue: the EV_* constants without EV_. */
 export const enum Ev {
@@ -92,13 +127,14 @@ export const enum Ev {
   READABLE = 2, // socket has a message (edge)
   WRITABLE = 3, // socket may accept a send again (after EAGAIN)
   HANDSHAKE = 4, // pipe completed its handshake; a = peer socket type
-  PIPE_CLOSE = 5, // host must close the transport (after flushing); a = reason
+  PIPE_CLOSE = 5, // host must close the transport (after flushing); a = reason, b = its detail (a ZAP status)
   PIPE_PAUSE = 6, // stop reading: inbound queue at the high-water mark
   PIPE_RESUME = 7,
   PIPE_CONNECT = 8, // reconnect timer fired: host opens a transport for the pipe
   PIPE_RELEASED = 9, // handle is dead; host forgets it
   LINGER_OVER = 10, // a closed socket's linger is over (queue empty or time up): the host finishes closing
   EXT_FREE = 11, // handle = external frame id no pipe needs any more
+  ZAP_REQUEST = 12, // pipe asks the ZAP handler (zmtp/zap.ts): the host carries zap_request_ptr/len to it
 }
 
 /** Option ids: the OPT_* constants without OPT_. */
@@ -130,6 +166,16 @@ export const enum Opt {
   SURVEY_TIME = 33,
   SEND_PRIORITY = 34,
   RECV_PRIORITY = 35,
+  PLAIN_SERVER = 40,
+  PLAIN_USERNAME = 41, // bytes
+  PLAIN_PASSWORD = 42, // bytes
+  CURVE_SERVER = 43,
+  CURVE_PUBLICKEY = 44, // bytes (32)
+  CURVE_SECRETKEY = 45, // bytes (32)
+  CURVE_SERVERKEY = 46, // bytes (32)
+  ZAP_DOMAIN = 47, // bytes
+  ZAP_ENFORCE_DOMAIN = 48,
+  MECHANISM = 49, // read-only: 0 NULL, 1 PLAIN, 2 CURVE
 }
 
 /** ZMTP socket types. */
@@ -249,7 +295,7 @@ export interface OptionSpec {
   /** The core's option id, or null if the host holds the value. */
   id: number | null;
   idName: string | null;
-  type: "number" | "boolean" | "bytes" | "string" | "strings" | "object" | "enum";
+  type: "number" | "boolean" | "bytes" | "key" | "string" | "strings" | "object" | "enum";
   /** For enum: the values, whose index the core holds. */
   values?: readonly (string | null)[];
   default?: number | boolean | string | null;
@@ -325,22 +371,22 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: "typeOfService", id: null, idName: null, type: "number", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_TOS" },
   { name: "socksProxy", id: null, idName: null, type: "string", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_SOCKS_PROXY" },
   { name: "loopbackFastPath", id: null, idName: null, type: "boolean", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_LOOPBACK_FASTPATH" },
-  { name: "securityMechanism", id: null, idName: null, type: "string", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_MECHANISM" },
-  { name: "plainServer", id: null, idName: null, type: "boolean", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_PLAIN_SERVER" },
-  { name: "plainUsername", id: null, idName: null, type: "string", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_PLAIN_USERNAME" },
-  { name: "plainPassword", id: null, idName: null, type: "string", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_PLAIN_PASSWORD" },
-  { name: "curveServer", id: null, idName: null, type: "boolean", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_CURVE_SERVER" },
-  { name: "curvePublicKey", id: null, idName: null, type: "string", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_CURVE_PUBLICKEY" },
-  { name: "curveSecretKey", id: null, idName: null, type: "string", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_CURVE_SECRETKEY" },
-  { name: "curveServerKey", id: null, idName: null, type: "string", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_CURVE_SERVERKEY" },
+  { name: "securityMechanism", id: 49, idName: "OPT_MECHANISM", type: "enum", values: [null, "plain", "curve"], default: null, min: null, max: null, family: "zmq", access: "ro", on: "*", native: "ZMQ_MECHANISM" },
+  { name: "plainServer", id: 40, idName: "OPT_PLAIN_SERVER", type: "boolean", default: false, min: null, max: null, family: "zmq", access: "rw", on: "*", native: "ZMQ_PLAIN_SERVER" },
+  { name: "plainUsername", id: 41, idName: "OPT_PLAIN_USERNAME", type: "bytes", default: null, min: 0, max: 255, family: "zmq", access: "rw", on: "*", native: "ZMQ_PLAIN_USERNAME" },
+  { name: "plainPassword", id: 42, idName: "OPT_PLAIN_PASSWORD", type: "bytes", default: null, min: 0, max: 255, family: "zmq", access: "rw", on: "*", native: "ZMQ_PLAIN_PASSWORD" },
+  { name: "curveServer", id: 43, idName: "OPT_CURVE_SERVER", type: "boolean", default: false, min: null, max: null, family: "zmq", access: "rw", on: "*", native: "ZMQ_CURVE_SERVER" },
+  { name: "curvePublicKey", id: 44, idName: "OPT_CURVE_PUBLICKEY", type: "key", default: null, min: null, max: null, family: "zmq", access: "rw", on: "*", native: "ZMQ_CURVE_PUBLICKEY" },
+  { name: "curveSecretKey", id: 45, idName: "OPT_CURVE_SECRETKEY", type: "key", default: null, min: null, max: null, family: "zmq", access: "rw", on: "*", native: "ZMQ_CURVE_SECRETKEY" },
+  { name: "curveServerKey", id: 46, idName: "OPT_CURVE_SERVERKEY", type: "key", default: null, min: null, max: null, family: "zmq", access: "rw", on: "*", native: "ZMQ_CURVE_SERVERKEY" },
   { name: "gssapiServer", id: null, idName: null, type: "boolean", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_GSSAPI_SERVER" },
   { name: "gssapiPrincipal", id: null, idName: null, type: "string", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_GSSAPI_PRINCIPAL" },
   { name: "gssapiServicePrincipal", id: null, idName: null, type: "string", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_GSSAPI_SERVICE_PRINCIPAL" },
   { name: "gssapiPlainText", id: null, idName: null, type: "boolean", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_GSSAPI_PLAINTEXT" },
   { name: "gssapiPrincipalNameType", id: null, idName: null, type: "string", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_GSSAPI_PRINCIPAL_NAMETYPE" },
   { name: "gssapiServicePrincipalNameType", id: null, idName: null, type: "string", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_GSSAPI_SERVICE_PRINCIPAL_NAMETYPE" },
-  { name: "zapDomain", id: null, idName: null, type: "string", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_ZAP_DOMAIN" },
-  { name: "zapEnforceDomain", id: null, idName: null, type: "boolean", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_ZAP_ENFORCE_DOMAIN" },
+  { name: "zapDomain", id: 47, idName: "OPT_ZAP_DOMAIN", type: "bytes", default: "", min: 0, max: 255, family: "zmq", access: "rw", on: "*", native: "ZMQ_ZAP_DOMAIN" },
+  { name: "zapEnforceDomain", id: 48, idName: "OPT_ZAP_ENFORCE_DOMAIN", type: "boolean", default: false, min: null, max: null, family: "zmq", access: "rw", on: "*", native: "ZMQ_ZAP_ENFORCE_DOMAIN" },
   { name: "threadSafe", id: null, idName: null, type: "boolean", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_THREAD_SAFE" },
   { name: "vmciBufferSize", id: null, idName: null, type: "number", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_VMCI_BUFFER_SIZE" },
   { name: "vmciBufferMinSize", id: null, idName: null, type: "number", min: null, max: null, family: "zmq", access: "unsupported", on: "*", native: "ZMQ_VMCI_BUFFER_MIN_SIZE" },

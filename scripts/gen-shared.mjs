@@ -105,9 +105,9 @@ function errnos(src) {
 function reasons(src) {
   const file = src.def("R_NONE").file;
   return src.group(file, /^R_/).map((r) => {
-    const m = /^code:\s*([A-Z][A-Z0-9_]*|none)\s*(,\s*protocol)?[.,]?\s*(.*)$/.exec(r.comment);
+    const m = /^code:\s*([A-Z][A-Z0-9_]*|none)\s*(,\s*(protocol|auth))?[.,]?\s*(.*)$/.exec(r.comment);
     if (!m) throw new Error(`gen-shared: ${r.name} (${file}) has no "// code: ..." comment`);
-    return { ...r, code: m[1] === "none" ? null : m[1], protocol: !!m[2], about: m[3] };
+    return { ...r, code: m[1] === "none" ? null : m[1], protocol: m[3] === "protocol", auth: m[3] === "auth", about: m[4] };
   });
 }
 
@@ -184,7 +184,7 @@ function limits(src) {
 // ---- the option table ----
 
 const COLUMNS = ["property", "id", "type", "default", "range", "family", "access", "on", "native"];
-const TYPES = /^(number|boolean|bytes|string|strings|object|enum\(([^)]*)\))$/;
+const TYPES = /^(number|boolean|bytes|key|string|strings|object|enum\(([^)]*)\))$/;
 
 /** The rows of the option table in the file that defines OPT_SNDHWM. */
 export function optionTable(src) {
@@ -297,10 +297,12 @@ export function generate(root = ROOT) {
     constEnum("Errno", "errno values the core returns negated (the code string is the name).", errs),
     record("ERRNO_CODES", "string", "errno value → the stable code string.", errs.map((e) => [e.value, e.name])),
     constEnum("Reason", "Why the core closed a pipe (Ev.PIPE_CLOSE, arg a): the R_* constants without R_.",
-      rs.map((r) => ({ ...r, about: `${r.code ?? "no code"}${r.protocol ? " (protocol)" : ""}${r.about ? `: ${r.about}` : ""}` })), strip("R_")),
+      rs.map((r) => ({ ...r, about: `${r.code ?? "no code"}${r.protocol ? " (protocol)" : r.auth ? " (auth)" : ""}${r.about ? `: ${r.about}` : ""}` })), strip("R_")),
     record("REASON_CODES", "string", "Close reason → the code users see on the error.", rs.filter((r) => r.code).map((r) => [r.value, r.code])),
     `/** Close reasons that are the peer breaking the protocol (handshake:error:protocol). */\n` +
     `export const PROTOCOL_REASONS: ReadonlySet<number> = new Set([${rs.filter((r) => r.protocol).map((r) => r.value).join(", ")}]);\n`,
+    `/** Close reasons that are an authenticator refusing the peer (handshake:error:auth). */\n` +
+    `export const AUTH_REASONS: ReadonlySet<number> = new Set([${rs.filter((r) => r.auth).map((r) => r.value).join(", ")}]);\n`,
     constEnum("Ev", "Event kinds in the core's event queue: the EV_* constants without EV_.", evs, strip("EV_")),
     constEnum("Opt", "Option ids: the OPT_* constants without OPT_.", opts, strip("OPT_")),
     constEnum("ZmqType", "ZMTP socket types.", zt),
@@ -328,7 +330,7 @@ export interface OptionSpec {
   /** The core's option id, or null if the host holds the value. */
   id: number | null;
   idName: string | null;
-  type: "number" | "boolean" | "bytes" | "string" | "strings" | "object" | "enum";
+  type: "number" | "boolean" | "bytes" | "key" | "string" | "strings" | "object" | "enum";
   /** For enum: the values, whose index the core holds. */
   values?: readonly (string | null)[];
   default?: number | boolean | string | null;

@@ -6,6 +6,7 @@
 // throws for the options it refuses. Nothing is stored and ignored: a
 // misspelt `curveServer` must not leave a socket accepting plaintext.
 import { OPTIONS, SOCKET_TYPE_NAMES, SP_PROTOCOLS, type OptionSpec } from "../bindings/shared.js";
+import { z85Decode } from "./zmq/z85.js";
 import type { TlsConfig, TlsSettings } from "./transports/transport.js";
 
 export { Opt } from "../bindings/shared.js";
@@ -130,6 +131,17 @@ export function checkValue(o: OptionSpec, v: unknown): unknown {
       const n = typeof v === "string" ? textEncoder.encode(v).length : v.length;
       checkRange(o, n, n, " bytes long");
       return v;
+    }
+    case "key": {
+      // A CURVE key: 40 Z85 characters (ZeroMQ RFC 32) or its 32 bytes.
+      if (v === null) return v;
+      if (typeof v === "string") {
+        if (v.length !== 40) throw bad("a 40-character Z85 key, 32 bytes or null");
+        try { z85Decode(v); } catch { throw bad("a 40-character Z85 key, 32 bytes or null"); }
+        return v;
+      }
+      if (v instanceof Uint8Array && v.length === 32) return v;
+      throw bad("a 40-character Z85 key, 32 bytes or null");
     }
     case "strings":
       if (v !== null && !(Array.isArray(v) && v.every((s) => typeof s === "string"))) throw bad("an array of strings or null");

@@ -2,7 +2,7 @@
 // flushes its output once per event-loop turn, applies back-pressure, and
 // turns the core's pipe events into socket events.
 import { core, type PipeSink } from "../bindings/core.js";
-import { REASON_CODES, PROTOCOL_REASONS, Reason } from "../bindings/shared.js";
+import { REASON_CODES, PROTOCOL_REASONS, AUTH_REASONS, Reason } from "../bindings/shared.js";
 import { transportFor, type Conn, type Listener } from "./transports/transport.js";
 import type { SocketBase } from "./socket.js";
 import type { EventError } from "./observer.js";
@@ -44,6 +44,21 @@ function reasonError(r: number): EventError {
   return Object.assign(new Error(code), { code });
 }
 
+// zeromq.js's texts for the ZAP status codes (RFC 27) of handshake:error:auth.
+const AUTH_TEXT: Record<number, string> = { 300: "Temporary error", 400: "Authentication failure", 500: "Internal error" };
+
+function authError(status: number): EventError {
+  const code = REASON_CODES[Reason.AUTH_FAILED];
+  return Object.assign(new Error(AUTH_TEXT[status] ?? "Unknown error"), { code, status });
+}
+
+// The host part of a remote address, as ZAP requests carry it ("" for ipc and inproc).
+function peerHost(remote: string): string {
+  const m = /^[a-z+]+:\/\/(\[[^\]]*\]|[^:/]*)/.exec(remote);
+  if (!m || !/^(tcp|ws|wss|tls\+tcp)/.test(remote)) return "";
+  return m[1].replace(/^\[|\]$/g, "").replace(/^::ffff:/, "");
+}
+
 export class PipeHost implements PipeSink {
   readonly h: number;
   conn: Conn | null = null;
@@ -68,7 +83,7 @@ export class PipeHost implements PipeSink {
     sock.pipes.add(this);
   }
 
-  attach(conn: Conn): void {
+  attach(conn: Conn, remote = ""): void {
     this.conn = conn;
     this.blocked = false;
     this.handshaken = false;
@@ -87,7 +102,10 @@ export class PipeHost implements PipeSink {
     };
     conn.ondrain = () => { this.blocked = false; this.flush(); };
     conn.onclose = (reason) => this.transportClosed(conn, reason);
-    core().setPipeMode(this.h, this.messageMode, conn.protocol === "ZWS2.0/NULL");
+    // ZWS2.0/NULL, /PLAIN, /CURVE (and their browser spellings) run the
+    // mechanism's handshake; plain ZWS2.0 exchanges routing ids instead.
+    core().setPipeMode(this.h, this.messageMode, !!conn.protocol && conn.protocol !== "ZWS2.0");
+    if (remote) core().setPeerAddress(this.h, peerHost(remote));
     core().startPipe(this.h);
   }
 
@@ -141,12 +159,16 @@ export class PipeHost implements PipeSink {
     this.sock.events.emit({ type: "handshake", address: this.address });
   }
 
-  onClose(reason: number): void {
+  onClose(reason: number, detail = 0): void {
     this.closeReason = reason;
     // Send what is queued (an ERROR command, say), then end the connection.
     this.flush();
     this.conn?.end();
     if (!this.handshaken && reason !== Reason.CLOSED_BY_SOCKET) {
+      if (AUTH_REASONS.has(reason)) {
+        this.sock.events.emit({ type: "handshake:error:auth", address: this.address, error: authError(detail) });
+        return;
+      }
       const type = PROTOCOL_REASONS.has(reason) ? "handshake:error:protocol" : "handshake:error:other";
       this.sock.events.emit({ type, address: this.address, error: reasonError(reason) });
     }

@@ -230,24 +230,25 @@ export class SocketBase implements SocketSink {
   async bind(address: string, options?: EndpointOptions): Promise<void> {
     this.assertOpen();
     if (typeof address !== "string") throw zmqError("EINVAL", "Address must be a string");
+    this.checkEndpointSettings();
     const t = transportFor(address);
     const transportOptions = this.endpointTransport(address, t, options);
     let listener: Listener | null = null;
     // inproc dialers that were waiting connect during listen(), before it returns.
-    const early: Conn[] = [];
+    const early: Array<[Conn, string]> = [];
     // A connection that failed its TLS handshake never became a pipe.
     const refused = (error: HandshakeError): void => {
       this.events.emit({ type: `handshake:error:${error.handshake}`, address: listener?.endpoint ?? address, error });
     };
     try {
-      listener = await t.listen(address, (conn) => { if (listener) this.accept(conn, listener); else early.push(conn); }, transportOptions, refused);
+      listener = await t.listen(address, (conn, remote) => { if (listener) this.accept(conn, listener, remote); else early.push([conn, remote]); }, transportOptions, refused);
     } catch (err) {
       const e = err as ZmqError;
       this.events.emit({ type: "bind:error", address, error: e });
       throw zmqError(e.code ?? "EINVAL", e.message, { address });
     }
     if (this._closed) { await listener.close(); throw this.errors.closed(); }
-    for (const conn of early) this.accept(conn, listener);
+    for (const [conn, remote] of early) this.accept(conn, listener, remote);
     this.listeners.set(address, { listener, address });
     if (listener.endpoint !== address) this.listeners.set(listener.endpoint, { listener, address });
     this._lastEndpoint = listener.endpoint;
@@ -273,6 +274,7 @@ export class SocketBase implements SocketSink {
   connect(address: string, options?: EndpointOptions): void {
     this.assertOpen();
     if (typeof address !== "string") throw zmqError("EINVAL", "Address must be a string");
+    this.checkEndpointSettings();
     const t = transportFor(address); // throws for unknown schemes
     const tls = this.endpointTransport(address, t, options).tls;
     if (this.endpoints.has(address)) return;
@@ -287,6 +289,9 @@ export class SocketBase implements SocketSink {
     this.endpoints.set(address, ep);
     this._lastEndpoint = address;
   }
+
+  /** @internal throws if the socket's settings cannot start a connection (a family's security settings, say). */
+  protected checkEndpointSettings(): void {}
 
   /** Drops an endpoint passed to connect(), with its connection and the messages queued for it. */
   disconnect(address: string): void {
@@ -317,11 +322,11 @@ export class SocketBase implements SocketSink {
     return this.transportOptions;
   }
 
-  private accept(conn: Conn, listener: Listener): void {
+  private accept(conn: Conn, listener: Listener, remote: string): void {
     if (this._closed) { conn.end(); return; }
     const p = new PipeHost(this, listener.endpoint, false, null, listener);
     this.events.emit({ type: "accept", address: listener.endpoint });
-    p.attach(conn);
+    p.attach(conn, remote);
   }
 
   /**

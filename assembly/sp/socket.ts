@@ -64,7 +64,7 @@ export class SpSocket extends Socket {
   acceptsOption(opt: i32): bool {
     return opt == O.OPT_SNDHWM || opt == O.OPT_RCVHWM || opt == O.OPT_MAXMSGSIZE ||
       opt == O.OPT_HANDSHAKE_IVL || opt == O.OPT_RECONNECT_IVL || opt == O.OPT_RECONNECT_IVL_MAX ||
-      opt >= O.OPT_RAW;
+      (opt >= O.OPT_RAW && opt < O.OPT_PLAIN_SERVER);
   }
   // SP queues at the socket, not per peer: a pipe is routed only while its
   // connection is up and negotiated (as nng's pipes), so nothing waits in a

@@ -1,7 +1,7 @@
 // ZMTP command bodies (RFC 23 "Commands", "The NULL Security Mechanism"; RFC 37 heartbeats and subscriptions): building and parsing.
 // A command body is [name_len u8][name][data]; we keep bodies in a Bytes.
 import { Bytes, loadU32BE } from "../bytes";
-import { FLAG_COMMAND, FLAG_LONG, SOCKET_TYPE_NAMES, SOCKET_TYPE_COUNT } from "./wire";
+import { FLAG_COMMAND, FLAG_LONG, SOCKET_TYPE_NAMES, SOCKET_TYPE_COUNT, sendsIdentity } from "./wire";
 
 export const CMD_UNKNOWN: i32 = 0;
 export const CMD_READY: i32 = 1;
@@ -10,6 +10,11 @@ export const CMD_PING: i32 = 3;
 export const CMD_PONG: i32 = 4;
 export const CMD_SUBSCRIBE: i32 = 5;
 export const CMD_CANCEL: i32 = 6;
+// Security handshakes (RFC 24 PLAIN, RFC 26 CURVE) and CURVE's boxed frames.
+export const CMD_HELLO: i32 = 7;
+export const CMD_WELCOME: i32 = 8;
+export const CMD_INITIATE: i32 = 9;
+export const CMD_MESSAGE: i32 = 10;
 
 function nameIs(p: usize, n: u32, s: string): bool {
   if (<i32>n != s.length) return false;
@@ -41,6 +46,10 @@ export function commandKind(body: usize, n: u32): i32 {
   if (nameIs(name, nl, "PONG")) return CMD_PONG;
   if (nameIs(name, nl, "SUBSCRIBE")) return CMD_SUBSCRIBE;
   if (nameIs(name, nl, "CANCEL")) return CMD_CANCEL;
+  if (nameIs(name, nl, "MESSAGE")) return CMD_MESSAGE;
+  if (nameIs(name, nl, "HELLO")) return CMD_HELLO;
+  if (nameIs(name, nl, "WELCOME")) return CMD_WELCOME;
+  if (nameIs(name, nl, "INITIATE")) return CMD_INITIATE;
   return CMD_UNKNOWN;
 }
 
@@ -71,20 +80,32 @@ function pushName(out: Bytes, s: string): void {
   out.pushString(s);
 }
 
-export function writeReady(out: Bytes, socketType: i32, identity: Bytes, withIdentity: bool, ws: bool = false): void {
+// This side's metadata (RFC 23 "Connection Metadata"): Socket-Type, and
+// Identity for the types that announce one (libzmq's choice, wire.ts).
+export function metadataSize(socketType: i32, identity: Bytes): u32 {
+  let size: u32 = 1 + 11 + 4 + <u32>SOCKET_TYPE_NAMES[socketType].length;
+  if (sendsIdentity(socketType)) size += 1 + 8 + 4 + identity.len;
+  return size;
+}
+
+export function writeMetadata(out: Bytes, socketType: i32, identity: Bytes): void {
   let typeName = SOCKET_TYPE_NAMES[socketType];
-  let size: u32 = 6 + 1 + 11 + 4 + <u32>typeName.length;
-  if (withIdentity) size += 1 + 8 + 4 + identity.len;
-  frameCommandHeader(out, size, ws);
-  pushName(out, "READY");
   pushName(out, "Socket-Type");
   out.push32BE(<u32>typeName.length);
   out.pushString(typeName);
-  if (withIdentity) {
+  if (sendsIdentity(socketType)) {
     pushName(out, "Identity");
     out.push32BE(identity.len);
     out.append(identity.ptr, identity.len);
   }
+}
+
+// A command whose data is this side's metadata: NULL's READY, PLAIN's
+// INITIATE and READY.
+export function writeMetadataCommand(out: Bytes, name: string, socketType: i32, identity: Bytes, ws: bool = false): void {
+  frameCommandHeader(out, 1 + <u32>name.length + metadataSize(socketType, identity), ws);
+  pushName(out, name);
+  writeMetadata(out, socketType, identity);
 }
 
 export function writeError(out: Bytes, reason: string, ws: bool = false): void {
@@ -94,8 +115,8 @@ export function writeError(out: Bytes, reason: string, ws: bool = false): void {
   out.pushString(reason);
 }
 
-export function writePing(out: Bytes, ttlDeciseconds: u32): void {
-  frameCommandHeader(out, 5 + 2);
+export function writePing(out: Bytes, ttlDeciseconds: u32, ws: bool = false): void {
+  frameCommandHeader(out, 5 + 2, ws);
   pushName(out, "PING");
   out.push8((ttlDeciseconds >> 8) & 0xff);
   out.push8(ttlDeciseconds & 0xff);
@@ -107,9 +128,9 @@ export function writePong(out: Bytes, ctx: usize, n: u32, ws: bool = false): voi
   out.append(ctx, n);
 }
 
-export function writeSubscription(out: Bytes, subscribe: bool, topic: usize, n: u32): void {
+export function writeSubscription(out: Bytes, subscribe: bool, topic: usize, n: u32, ws: bool = false): void {
   let name = subscribe ? "SUBSCRIBE" : "CANCEL";
-  frameCommandHeader(out, 1 + <u32>name.length + n);
+  frameCommandHeader(out, 1 + <u32>name.length + n, ws);
   pushName(out, name);
   out.append(topic, n);
 }

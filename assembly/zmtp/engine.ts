@@ -18,10 +18,13 @@ import { PT_HEARTBEAT, PT_PING_TIMEOUT, PT_PEER_TTL } from "../timers";
 import { FLAG_MORE, FLAG_LONG, compatiblePeers, ROUTER, PING_CONTEXT_MAX } from "./wire";
 import {
   commandKind, commandData, Metadata, parseMetadata, writeError, writePing, writePong,
-  writeSubscription, CMD_READY, CMD_ERROR, CMD_PING, CMD_PONG, CMD_SUBSCRIBE, CMD_CANCEL, ZWS_FLAG_MORE,
+  writeSubscription, CMD_READY, CMD_ERROR, CMD_PING, CMD_PONG, CMD_SUBSCRIBE, CMD_CANCEL, CMD_MESSAGE, ZWS_FLAG_MORE,
 } from "./command";
 import { Mechanism } from "./mechanism";
 import { NullMechanism } from "./null";
+import { zapForget } from "./zap";
+import { MECH_CURVE } from "./security";
+import { BOX_MORE, BOX_COMMAND } from "./curve";
 
 export const ST_IDLE: i32 = 0;       // no transport
 export const ST_GREETING: i32 = 1;   // reading the peer's 64-byte greeting
@@ -35,6 +38,11 @@ export const COMMAND_MAX: u32 = 1 << 20;
 
 const md = new Metadata();
 
+// A command built in ZWS form ([len u32][flags][body]) to be boxed, and
+// pending frames recorded clear as [flags u8][len u32][bytes] until an
+// encrypting handshake is done.
+const boxScratch = new Bytes();
+
 export class ZmtpEngine extends Engine {
   state: i32 = ST_IDLE;
   ws: bool;
@@ -42,6 +50,11 @@ export class ZmtpEngine extends Engine {
   // The frame being read: its flags (MORE, COMMAND) and a command's body.
   flags: u8 = 0;
   cmd: Bytes = new Bytes();
+  // An opened CURVE MESSAGE: the frame's flags byte, then its bytes.
+  plain: Bytes = new Bytes();
+  // Frames queued before an encrypting handshake are kept as clear records.
+  pendingClear: bool = false;
+  pipeHandle: i32 = 0;
 
   constructor(ws: bool) {
     super();
@@ -51,9 +64,38 @@ export class ZmtpEngine extends Engine {
   reset(): void {
     this.state = ST_IDLE;
     this.cmd.clear();
+    this.plain.clear();
+    this.mechanism.free();
+    if (this.pipeHandle) zapForget(this.pipeHandle);
   }
 
-  free(): void { this.cmd.free(); }
+  free(): void {
+    this.cmd.free();
+    if (this.plain.cap) memory.fill(this.plain.ptr, 0, this.plain.cap);
+    this.plain.free();
+    this.mechanism.free();
+  }
+
+  // A connection starts: a fresh mechanism from the socket's settings.
+  protected newMechanism(p: Pipe): void {
+    this.mechanism.free();
+    this.mechanism = p.sock.security().make();
+    this.pipeHandle = p.handle;
+  }
+
+  // Whether frames written now must be boxed (or kept clear until they can be).
+  @inline protected encrypting(p: Pipe): bool {
+    return p.active ? this.mechanism.encrypts() : p.sock.security().mechanism == MECH_CURVE;
+  }
+
+  // The largest command a peer may send now: after an encrypting
+  // handshake every frame is a command, so a message's limits apply.
+  commandLimit(p: Pipe): u64 {
+    if (this.state != ST_ACTIVE || !this.mechanism.encrypts()) return <u64>COMMAND_MAX;
+    let limit = p.sock.opts.maxmsgsize;
+    let frame = limit >= 0 ? limit : <f64>PIPE_BUDGET_DEFAULT;
+    return <u64>frame + <u64>this.mechanism.messageOverhead();
+  }
 
   // ---- frames ----
 
@@ -92,15 +134,46 @@ export class ZmtpEngine extends Engine {
     let kind = commandKind(body, n);
     let data = n ? commandData(body) : body;
     let dlen = n ? <u32>(body + n - data) : 0;
-    if (this.state == ST_HANDSHAKE) { this.mechanism.command(this, p, kind, data, dlen, now); return; }
-    // ST_ACTIVE
+    if (this.state == ST_HANDSHAKE) this.mechanism.command(this, p, kind, data, dlen, body, n, now);
+    else if (this.mechanism.encrypts()) this.boxedFrame(p, kind, body, n, now);
+    else this.activeCommand(p, kind, data, dlen, now);
+    // A large MESSAGE's buffer goes back to the allocator (Bytes.clear).
+    this.cmd.clear();
+  }
+
+  // After an encrypting handshake: the only command is MESSAGE, holding one
+  // frame, data or command (RFC 26 "The MESSAGE Command"; the COMMAND flag
+  // is libzmq's, for PING/PONG and subscriptions).
+  private boxedFrame(p: Pipe, kind: i32, body: usize, n: u32, now: f64): void {
+    if (kind != CMD_MESSAGE) { p.fail(R.R_UNEXPECTED_COMMAND, now); return; }
+    let len = this.mechanism.openMessage(this, p, body, n, now);
+    if (len < 0) return;
+    let pt = this.plain.ptr;
+    let f = load<u8>(pt);
+    let size = <u32>len - 1;
+    if (f & BOX_COMMAND) {
+      if ((f & BOX_MORE) != 0 || p.msg != 0) { p.fail(R.R_MALFORMED_FRAME, now); return; }
+      let ckind = commandKind(pt + 1, size);
+      let data = size ? commandData(pt + 1) : pt + 1;
+      this.activeCommand(p, ckind, data, size ? <u32>(pt + 1 + size - data) : 0, now);
+    } else {
+      this.flags = (f & BOX_MORE) ? FLAG_MORE : 0;
+      if (!this.beginDataFrame(p, <u64>size, false, now)) return;
+      if (size > 0) p.appendBody(pt + 1, size);
+      this.endDataFrame(p, now);
+    }
+    this.plain.clear();
+  }
+
+  // A command after the handshake.
+  protected activeCommand(p: Pipe, kind: i32, data: usize, dlen: u32, now: f64): void {
     if (kind == CMD_PING) {
       if (dlen < 2) { p.fail(R.R_MALFORMED_COMMAND, now); return; }
       let ttl = (<u32>load<u8>(data) << 8) | <u32>load<u8>(data + 1);
       if (ttl > 0) p.awaitLife(PT_PEER_TTL, now + <f64>ttl * 100);
       let ctxLen = min<u32>(dlen - 2, PING_CONTEXT_MAX);
-      writePong(p.out, data + 2, ctxLen, this.ws);
-      p.signalOutput();
+      writePong(this.cmdOut(p), data + 2, ctxLen, this.cmdWs());
+      this.cmdDone(p);
     } else if (kind == CMD_PONG) {
       // Liveness only; the decoder already cleared the timeout.
     } else if (kind == CMD_SUBSCRIBE || kind == CMD_CANCEL) {
@@ -112,6 +185,22 @@ export class ZmtpEngine extends Engine {
       p.fail(R.R_UNEXPECTED_COMMAND, now);
     }
     // Anything else after the handshake is dropped, as libzmq does.
+  }
+
+  // Commands after the handshake are written into p.out, or, when they are
+  // to be boxed, built in ZWS form in a scratch buffer and sealed by cmdDone.
+  private cmdOut(p: Pipe): Bytes {
+    if (!this.mechanism.encrypts()) return p.out;
+    boxScratch.len = 0;
+    return boxScratch;
+  }
+  @inline private cmdWs(): bool { return this.ws || this.mechanism.encrypts(); }
+  private cmdDone(p: Pipe): void {
+    if (this.mechanism.encrypts()) {
+      this.mechanism.sealFrame(this, p, BOX_COMMAND, boxScratch.ptr + 5, boxScratch.len - 5);
+      boxScratch.clear();
+    }
+    p.signalOutput();
   }
 
   // The peer's metadata (READY, or a security mechanism's final command):
@@ -156,8 +245,8 @@ export class ZmtpEngine extends Engine {
     if (kind == PT_PING_TIMEOUT || kind == PT_PEER_TTL) { p.fail(R.R_HEARTBEAT_TIMEOUT, now); return; }
     if (kind == PT_HEARTBEAT) {
       let o = p.sock.opts;
-      writePing(p.out, <u32>min<f64>(o.heartbeatTtl / 100, 65535));
-      p.signalOutput();
+      writePing(this.cmdOut(p), <u32>min<f64>(o.heartbeatTtl / 100, 65535), this.cmdWs());
+      this.cmdDone(p);
       p.timers.set(PT_HEARTBEAT, now + o.heartbeatIvl);
       let to = o.heartbeatTimeout >= 0 ? o.heartbeatTimeout : o.heartbeatIvl;
       if (to > 0 && !p.timers.isSet(PT_PING_TIMEOUT)) p.awaitLife(PT_PING_TIMEOUT, now + to);
@@ -167,6 +256,16 @@ export class ZmtpEngine extends Engine {
   // ---- encoding ----
 
   writeFrame(p: Pipe, data: usize, n: u32, more: bool): void {
+    if (this.encrypting(p)) {
+      if (p.active) { this.mechanism.sealFrame(this, p, more ? BOX_MORE : 0, data, n); return; }
+      // Boxed once the handshake has made the keys (movePending).
+      this.pendingClear = true;
+      let o = p.pending;
+      o.push8(more ? BOX_MORE : 0);
+      o.push32(n);
+      o.append(data, n);
+      return;
+    }
     let o = p.target();
     let flags: u8 = more ? FLAG_MORE : 0;
     if (this.ws) {
@@ -186,6 +285,24 @@ export class ZmtpEngine extends Engine {
     }
   }
 
+  // Frames queued clear before an encrypting handshake are boxed now, in order.
+  movePending(p: Pipe): void {
+    if (!this.pendingClear) { p.movePendingAsIs(); return; }
+    this.pendingClear = false;
+    let q = p.pending.ptr, end = q + p.pending.len;
+    if (this.mechanism.encrypts()) {
+      while (q < end) {
+        let f = load<u8>(q);
+        let n = load<u32>(q + 1);
+        this.mechanism.sealFrame(this, p, f, q + 5, n);
+        q += 5 + n;
+      }
+    }
+    // (Queued for a CURVE connection that turned out not to be one, the
+    // frames cannot be sent as they were meant: they are dropped.)
+    p.pending.clear();
+  }
+
   writeExternalFrame(p: Pipe, n: u32, id: u32, more: bool): void {
     let o = p.target();
     if (this.ws) {
@@ -200,8 +317,22 @@ export class ZmtpEngine extends Engine {
   }
 
   // 3.1 peers get a command, 3.0 peers (and ZWS) a message starting
-  // 0x01/0x00 (RFC 37 "SUBSCRIBE", RFC 29 for 3.0).
+  // 0x01/0x00 (RFC 37 "SUBSCRIBE", RFC 29 for 3.0); boxed alike under CURVE.
   writeSubscription(p: Pipe, subscribe: bool, topic: usize, n: u32): void {
+    if (this.mechanism.encrypts()) {
+      let b = boxScratch;
+      b.len = 0;
+      if (p.peerMinor >= 1) {
+        let name = subscribe ? "SUBSCRIBE" : "CANCEL";
+        b.push8(<u32>name.length); b.pushString(name);
+      } else {
+        b.push8(subscribe ? 1 : 0);
+      }
+      b.append(topic, n);
+      this.mechanism.sealFrame(this, p, p.peerMinor >= 1 ? BOX_COMMAND : 0, b.ptr, b.len);
+      b.clear();
+      return;
+    }
     if (p.peerMinor >= 1) { writeSubscription(p.out, subscribe, topic, n); return; }
     let o = p.out;
     let body = n + 1;

@@ -9,10 +9,10 @@ import { Pipe } from "../pipe";
 import * as R from "../errors";
 import {
   GREETING_SIZE, GREETING_SIG_START, GREETING_SIG_END, GREETING_OFF_MAJOR, GREETING_OFF_MINOR,
-  GREETING_OFF_MECHANISM, GREETING_MECHANISM_LEN, ZMTP_MAJOR, ZMTP_MINOR,
+  GREETING_OFF_MECHANISM, GREETING_MECHANISM_LEN, GREETING_OFF_AS_SERVER, ZMTP_MAJOR, ZMTP_MINOR,
   FLAG_LONG, FLAG_COMMAND, FLAG_MORE, FLAG_RESERVED,
 } from "./wire";
-import { ZmtpEngine, ST_GREETING, ST_HANDSHAKE, COMMAND_MAX } from "./engine";
+import { ZmtpEngine, ST_GREETING, ST_HANDSHAKE } from "./engine";
 
 // Decoder states (RFC 23 "Framing").
 const D_FLAGS: i32 = 0;
@@ -40,9 +40,10 @@ export class ZmtpStream extends ZmtpEngine {
     this.sizeBytes.free();
   }
 
-  // Our greeting: signature, version 3.1, the mechanism, as-server 0.
+  // Our greeting: signature, version 3.1, the mechanism and its as-server byte.
   start(p: Pipe, now: f64): void {
     this.reset();
+    this.newMechanism(p);
     this.state = ST_GREETING;
     let g = p.out.reserve(GREETING_SIZE);
     memory.fill(g, 0, GREETING_SIZE);
@@ -51,6 +52,7 @@ export class ZmtpStream extends ZmtpEngine {
     store<u8>(g + GREETING_OFF_MAJOR, ZMTP_MAJOR);
     store<u8>(g + GREETING_OFF_MINOR, ZMTP_MINOR);
     memory.copy(g + GREETING_OFF_MECHANISM, this.mechanism.name(), GREETING_MECHANISM_LEN);
+    if (this.mechanism.asServer()) store<u8>(g + GREETING_OFF_AS_SERVER, 1);
     p.out.len += GREETING_SIZE;
     p.signalOutput();
   }
@@ -93,9 +95,17 @@ export class ZmtpStream extends ZmtpEngine {
       if (st == D_FLAGS) {
         let f = load<u8>(at++);
         if ((f & FLAG_RESERVED) != 0 || ((f & FLAG_COMMAND) != 0 && (f & FLAG_MORE) != 0)) { p.fail(R.R_MALFORMED_FRAME, now); return end; }
-        if (this.state == ST_HANDSHAKE && (f & FLAG_COMMAND) == 0) { p.fail(R.R_UNEXPECTED_COMMAND, now); return end; }
-        // A command may not interrupt a multipart message.
-        if ((f & FLAG_COMMAND) != 0 && p.msg != 0) { p.fail(R.R_MALFORMED_FRAME, now); return end; }
+        if (this.mechanism.encrypts()) {
+          // After an encrypting handshake every frame is a MESSAGE; libzmq
+          // sends them as data frames and its receiver takes them so, its
+          // MORE flag inside the box (boxedFrame). Either form is read.
+          if (f & FLAG_MORE) { p.fail(R.R_MALFORMED_MESSAGE, now); return end; }
+          f |= FLAG_COMMAND;
+        } else {
+          if (this.state == ST_HANDSHAKE && (f & FLAG_COMMAND) == 0) { p.fail(R.R_UNEXPECTED_COMMAND, now); return end; }
+          // A command may not interrupt a multipart message.
+          if ((f & FLAG_COMMAND) != 0 && p.msg != 0) { p.fail(R.R_MALFORMED_FRAME, now); return end; }
+        }
         this.flags = f;
         if (f & FLAG_LONG) { this.dState = D_SIZE8; this.sizeBytes.len = 0; }
         else this.dState = D_SIZE1;
@@ -124,7 +134,7 @@ export class ZmtpStream extends ZmtpEngine {
     this.remaining = size;
     this.dState = D_BODY;
     if (this.flags & FLAG_COMMAND) {
-      if (size > <u64>COMMAND_MAX) { p.fail(R.R_MESSAGE_TOO_LARGE, now); return false; }
+      if (size > this.commandLimit(p)) { p.fail(R.R_MESSAGE_TOO_LARGE, now); return false; }
       // Grows as the body arrives: a header alone costs nothing.
       this.cmd.len = 0;
     } else {

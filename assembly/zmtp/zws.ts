@@ -24,6 +24,7 @@ export class Zws extends ZmtpEngine {
   // NULL starts with READY, plain with our routing id.
   start(p: Pipe, now: f64): void {
     this.reset();
+    this.newMechanism(p);
     let s = p.sock;
     p.peerMinor = 0; // subscriptions go as 0x01/0x00 messages (RFC 45)
     if (this.withNull) {
@@ -46,7 +47,7 @@ export class Zws extends ZmtpEngine {
 
   // A large data frame: only its flags byte is here, the host gathers the body.
   inputMessageHead(p: Pipe, ptr: usize, n: u32, total: u32, now: f64): i32 {
-    if (n == 0 || this.state != ST_ACTIVE) return NEED_WHOLE;
+    if (n == 0 || this.state != ST_ACTIVE || this.mechanism.encrypts()) return NEED_WHOLE;
     let f = load<u8>(ptr);
     if ((f & ZWS_FLAG_COMMAND) != 0 || total - 1 < RECEIVE_EXTERNAL_MIN || !p.sock.receivesExternal(<u32>p.msgFramesIn)) return NEED_WHOLE;
     p.alive();
@@ -72,9 +73,16 @@ export class Zws extends ZmtpEngine {
       this.handshakeDone(p, now);
       return;
     }
-    if (this.state == ST_HANDSHAKE && (f & ZWS_FLAG_COMMAND) == 0) { p.fail(R.R_UNEXPECTED_COMMAND, now); return; }
+    if (this.mechanism.encrypts()) {
+      // Every message is a MESSAGE (as on a stream: stream.ts).
+      if (f & ZWS_FLAG_MORE) { p.fail(R.R_MALFORMED_MESSAGE, now); return; }
+      f |= ZWS_FLAG_COMMAND;
+    } else {
+      if (this.state == ST_HANDSHAKE && (f & ZWS_FLAG_COMMAND) == 0) { p.fail(R.R_UNEXPECTED_COMMAND, now); return; }
+      if ((f & ZWS_FLAG_COMMAND) != 0 && p.msg != 0) { p.fail(R.R_MALFORMED_FRAME, now); return; }
+    }
     if (f & ZWS_FLAG_COMMAND) {
-      if (p.msg != 0) { p.fail(R.R_MALFORMED_FRAME, now); return; }
+      if (<u64>size > this.commandLimit(p)) { p.fail(R.R_MESSAGE_TOO_LARGE, now); return; }
       this.cmd.len = 0;
       this.cmd.append(body, size);
       this.command(p, now);

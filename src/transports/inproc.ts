@@ -8,6 +8,22 @@ type Accept = (c: Conn, remote: string) => void;
 const bound = new Map<string, Accept>();
 const waiting = new Map<string, Array<() => void>>();
 
+// Who wants to know when an endpoint is bound or unbound (the ZAP courier
+// watches inproc://zeromq.zap.01: the core decides by it whether a handler exists).
+const watchers = new Map<string, Array<(bound: boolean) => void>>();
+
+/** Calls fn now and whenever `address` is bound or unbound. */
+export function watchInproc(address: string, fn: (bound: boolean) => void): void {
+  let w = watchers.get(address);
+  if (!w) watchers.set(address, (w = []));
+  w.push(fn);
+  fn(bound.has(address));
+}
+
+function notify(address: string): void {
+  for (const fn of watchers.get(address) ?? []) fn(bound.has(address));
+}
+
 // Bytes a reader may hold unread before its writer is told to wait.
 const INBOX_LIMIT = 1 << 20;
 
@@ -112,11 +128,15 @@ export const inproc: Transport = {
       return Promise.reject(err);
     }
     bound.set(address, accept);
+    notify(address);
     const w = waiting.get(address);
     if (w) { waiting.delete(address); for (const go of w) go(); }
     return Promise.resolve({
       endpoint: address,
-      close: () => { if (bound.get(address) === accept) bound.delete(address); return Promise.resolve(); },
+      close: () => {
+        if (bound.get(address) === accept) { bound.delete(address); notify(address); }
+        return Promise.resolve();
+      },
     });
   },
 

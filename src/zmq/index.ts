@@ -16,6 +16,8 @@ export type { Message, MessageLike } from "../socket.js";
 export { Observer } from "../observer.js";
 export { attachWebSocketServer } from "../transports/index.js";
 export { setReceiveBudget, receivedBytes } from "../memory.js";
+export { curveKeyPair, curvePublicKey, type CurveKeyPair } from "./keys.js";
+export { z85Encode, z85Decode } from "./z85.js";
 export type { SocketEvent, EventType, EventError } from "../observer.js";
 export type { ZmqError } from "../errors.js";
 

@@ -3,7 +3,7 @@
 // misspelt, read-only or not-yet-implemented option, a value of the wrong
 // type or out of range throws a TypeError naming the option, in the
 // constructor and as a property, and leaves the value as it was; valid
-// options still work both ways. `new Router({ curveServer: true })` must
+// options still work both ways. `new Router({ gssapiServer: true })` must
 // never quietly give a socket that accepts plaintext.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
@@ -51,7 +51,7 @@ function throwsNaming(fn, name, what, re) {
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 // A value of the wrong type for each kind of option.
-const WRONG = { number: "1", boolean: 1, bytes: 5, string: 5, strings: "https://example.com", enum: "sometimes", object: "x" };
+const WRONG = { number: "1", boolean: 1, bytes: 5, key: "too short for a key", string: 5, strings: "https://example.com", enum: "sometimes", object: "x" };
 
 // A valid value other than the default.
 function validValue(o) {
@@ -59,6 +59,7 @@ function validValue(o) {
     case "number": return o.max ?? Math.max(o.min ?? 0, 0) + 7;
     case "boolean": return !o.default;
     case "bytes": return "peer-7";
+    case "key": return "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"; // a Z85 key (ZeroMQ RFC 32)
     case "string": return "name-7";
     case "strings": return ["https://example.com"];
     case "enum": return o.values[o.values.length - 1];
@@ -67,11 +68,11 @@ function validValue(o) {
   throw new Error(`no valid value for ${o.name}`);
 }
 
-it("new Router({ curveServer: true }) throws a TypeError saying CURVE is not supported yet", async () => {
+it("new Router({ gssapiServer: true }) throws a TypeError saying GSSAPI is not supported yet", async () => {
   // One socket's life first: the core's tables grow once, on first use.
   new zmq.Router({ routingId: "r" }).close();
   const before = core().heapBytes;
-  const e = throwsNaming(() => new zmq.Router({ routingId: "r", curveServer: true }), "curveServer", "curveServer", /not supported/);
+  const e = throwsNaming(() => new zmq.Router({ routingId: "r", gssapiServer: true }), "gssapiServer", "gssapiServer", /not supported/);
   assert.is(e.code, "EINVAL");
   assert.is(core().heapBytes, before, "the refused socket's core socket was closed with it");
 });

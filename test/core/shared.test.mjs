@@ -20,7 +20,7 @@ const inFamily = (o, family) => o.family === "both" || o.family === family;
 const applies = (o, t) => inFamily(o, t.family) && (o.on === "*" || o.on.includes(t.name));
 const toCore = (o, v) => (o.type === "boolean" ? (v ? 1 : 0) : o.type === "enum" ? o.values.indexOf(v) : v);
 // Options whose value the core holds as a number (socket_get can read them).
-const numeric = table.filter((o) => o.id !== null && o.type !== "bytes");
+const numeric = table.filter((o) => o.id !== null && o.type !== "bytes" && o.type !== "key");
 
 test("bindings/shared.ts is exactly what the generator makes of assembly/ now", () => {
   const onDisk = readFileSync(new URL(OUTPUT, ROOT), "utf8");
