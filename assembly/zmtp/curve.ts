@@ -59,6 +59,8 @@ const CURVE_NAME = memory.data<u8>([
 // 24-byte nonce, and plaintexts of the handshake's boxes.
 const nonce = memory.data(24);
 const scratch = new Bytes();
+// A server's C'·s for the HELLO and WELCOME it handles right now.
+const helloKey = memory.data(32);
 
 function setNonce(prefix: string, tail: usize, tailLen: u32): usize {
   for (let i = 0; i < prefix.length; i++) store<u8>(nonce + i, <u8>prefix.charCodeAt(i));
@@ -84,8 +86,10 @@ class CurveBase extends Mechanism {
   nonceIn: u64 = 0;
   done: bool = false;
 
-  constructor() {
-    super();
+  // Made when the connection has keys to keep (a client at once, a server
+  // at INITIATE): a server keeps no allocation for a client before then.
+  protected keepState(): void {
+    if (this.st.len) return;
     memory.fill(this.st.reserve(ST_SIZE), 0, ST_SIZE);
     this.st.len = ST_SIZE;
   }
@@ -152,7 +156,7 @@ const K_HELLO: u32 = 32;     // C'·S, for HELLO and WELCOME
 const CN_PUB: u32 = 64;      // client: C'
 const CN_SEC: u32 = 96;      // client: c'
 const CN_SERVER: u32 = 128;  // client: S'
-const COOKIE: u32 = 160;     // client: the cookie (96); server: its nonce (16)
+const COOKIE: u32 = 160;     // client: the cookie (96)
 const CLIENT_KEY: u32 = 256; // server: C, for ZAP
 const ST_SIZE: u32 = 288;
 
@@ -163,6 +167,7 @@ export class CurveClient extends CurveBase {
 
   greeted(e: ZmtpEngine, p: Pipe, now: f64): void {
     let sec = p.sock.security();
+    this.keepState();
     randomBytes(this.at(CN_SEC), KEY_BYTES);
     x25519Base(this.at(CN_PUB), this.at(CN_SEC));
     boxBeforenm(this.at(K_HELLO), sec.serverKey.ptr, this.at(CN_SEC));
@@ -261,6 +266,9 @@ export class CurveClient extends CurveBase {
 
 export class CurveServer extends CurveBase {
   step: i32 = 0; // 0: awaiting HELLO, 1: awaiting INITIATE, 2: awaiting ZAP
+  // The nonce of the cookie this connection was given, all it keeps of the client before INITIATE.
+  cookieA: u64 = 0;
+  cookieB: u64 = 0;
   outPrefix(): string { return "CurveZMQMESSAGES"; }
   inPrefix(): string { return "CurveZMQMESSAGEC"; }
   asServer(): bool { return true; }
@@ -275,12 +283,12 @@ export class CurveServer extends CurveBase {
     if (n != HELLO_SIZE || load<u8>(body + 6) != 1 || load<u8>(body + 7) != 0) { p.fail(R.R_MALFORMED_HELLO, now); return; }
     let sec = p.sock.security();
     let cn = body + 80;
-    let k = this.at(K_HELLO);
+    let k = helloKey;
     boxBeforenm(k, cn, sec.secretKey.ptr);
     let nn = loadU64BE(body + 112);
     scratch.len = 0;
     let sig = scratch.reserve(64);
-    if (!open(sig, body + 120, 80, setShortNonce("CurveZMQHELLO---", nn), k)) { p.fail(R.R_CRYPTOGRAPHIC, now); return; }
+    if (!open(sig, body + 120, 80, setShortNonce("CurveZMQHELLO---", nn), k)) { memory.fill(k, 0, KEY_BYTES); p.fail(R.R_CRYPTOGRAPHIC, now); return; }
     this.nonceIn = nn;
 
     // S'/s' for this connection, and the cookie that carries C' and s'.
@@ -294,7 +302,8 @@ export class CurveServer extends CurveBase {
     let cookieNonce = w + 48;
     storeU64BE(cookieNonce, <u64>now);
     randomBytes(cookieNonce + 8, 8);
-    memory.copy(this.at(COOKIE), cookieNonce, 16);
+    this.cookieA = load<u64>(cookieNonce);
+    this.cookieB = load<u64>(cookieNonce, 8);
     seal(w + 64, sn, 64, setNonce("COOKIE--", cookieNonce, 16), sec.currentCookieKey(now));
     memory.fill(sn, 0, 64);
 
@@ -318,7 +327,8 @@ export class CurveServer extends CurveBase {
     // The cookie: this connection's, young enough, and sealed by us.
     let cookieNonce = body + 9;
     let issued = <f64>loadU64BE(cookieNonce);
-    if (!bytesEqual(cookieNonce, this.at(COOKIE), 16) || now - issued > COOKIE_KEY_LIFETIME || issued > now) {
+    let mine = load<u64>(cookieNonce) == this.cookieA && load<u64>(cookieNonce, 8) == this.cookieB;
+    if (!mine || now - issued > COOKIE_KEY_LIFETIME || issued > now) {
       p.fail(R.R_CRYPTOGRAPHIC, now);
       return;
     }
@@ -329,6 +339,7 @@ export class CurveServer extends CurveBase {
     if (!opened && sec.cookieKeyPrev.len == KEY_BYTES) opened = open(cp, body + 25, 80, setNonce("COOKIE--", cookieNonce, 16), sec.cookieKeyPrev.ptr);
     if (!opened) { wipeScratch(); p.fail(R.R_CRYPTOGRAPHIC, now); return; }
     // cp: C' then s'.
+    this.keepState();
     boxBeforenm(this.at(K_MSG), cp, cp + 32);
     let cnPub = memory.data(32);
     memory.copy(cnPub, cp, KEY_BYTES);
