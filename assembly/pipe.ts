@@ -86,6 +86,11 @@ export class Pipe {
   // External bodies spliced into out / pending (external.ts), and their size.
   outSplices: Bytes = new Bytes();
   pendingSplices: Bytes = new Bytes();
+  // `pending` holds clear frame records for an encrypting mechanism to box
+  // once its handshake is done (zmtp/engine.ts), not wire bytes. The pipe
+  // keeps this, not the engine: a WebSocket's subprotocol replaces the
+  // engine after messages were queued.
+  pendingClear: bool = false;
   extBytes: u32 = 0;
   outMsgs: i32 = 0;
   pendingMsgs: i32 = 0;

@@ -52,8 +52,6 @@ export class ZmtpEngine extends Engine {
   cmd: Bytes = new Bytes();
   // An opened CURVE MESSAGE: the frame's flags byte, then its bytes.
   plain: Bytes = new Bytes();
-  // Frames queued before an encrypting handshake are kept as clear records.
-  pendingClear: bool = false;
   pipeHandle: i32 = 0;
 
   constructor(ws: bool) {
@@ -259,7 +257,7 @@ export class ZmtpEngine extends Engine {
     if (this.encrypting(p)) {
       if (p.active) { this.mechanism.sealFrame(this, p, more ? BOX_MORE : 0, data, n); return; }
       // Boxed once the handshake has made the keys (movePending).
-      this.pendingClear = true;
+      p.pendingClear = true;
       let o = p.pending;
       o.push8(more ? BOX_MORE : 0);
       o.push32(n);
@@ -287,8 +285,8 @@ export class ZmtpEngine extends Engine {
 
   // Frames queued clear before an encrypting handshake are boxed now, in order.
   movePending(p: Pipe): void {
-    if (!this.pendingClear) { p.movePendingAsIs(); return; }
-    this.pendingClear = false;
+    if (!p.pendingClear) { p.movePendingAsIs(); return; }
+    p.pendingClear = false;
     let q = p.pending.ptr, end = q + p.pending.len;
     if (this.mechanism.encrypts()) {
       while (q < end) {

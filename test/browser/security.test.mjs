@@ -154,22 +154,10 @@ it("a page with its own key pair talks CURVE to a Node Reply over ws:// (multipa
   assert.not.ok(events.some((e) => e.type.startsWith("handshake:error")), JSON.stringify(events));
 });
 
-// KNOWN BUG, in the core (assembly/index.ts pipe_set_mode and the
-// pendingClear flag of assembly/zmtp/engine.ts), not in this suite: a
-// message sent on a CURVE socket before its ws:// connection has handshaken
-// is kept as a clear [flags u8][length u32][bytes] record on the pipe's
-// first engine; when the WebSocket opens with "ZWS2.0+CURVE" the pipe gets a
-// new Zws engine (pipe_set_mode: wsNull changes), which has pendingClear
-// false, so the records are copied to the output as if they were wire
-// bytes: the message leaves unencrypted, framed by a length read from its
-// record (a 2-byte "hi" goes as a 512-byte WebSocket message, a 70000-byte
-// one as 17.9 MB, filled from the pipe's output buffer and the memory past
-// it), and the server fails the pipe with ERR_ZMTP_UNEXPECTED_COMMAND. The
-// same happens between Node sockets over ws://; tcp:// is not affected.
-// The cases above wait for the "handshake" event before their first send.
-// Skipped until the core is fixed; then make it an it(...) test.
-const knownBug = (name, fn) => test.skip(name, fn);
-knownBug("a page's CURVE request sent before the handshake is boxed and answered (KNOWN BUG: leaves unencrypted)", async (res) => {
+// Messages sent before the first handshake wait in the pipe as clear
+// records and are boxed once the keys exist, also when the WebSocket's
+// subprotocol gives the pipe its engine only after they were queued.
+it("a page's CURVE request sent before the handshake is boxed and answered", async (res) => {
   const server = zmq.curveKeyPair();
   const { url, events } = await echoServer(res, { curveServer: true, curveSecretKey: server.secretKey }, "curve-queued");
   const r = await run("curveRequests", { url, serverKey: server.publicKey, requests: [["queued", "before the handshake"]], queueFirst: true });
