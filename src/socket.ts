@@ -278,7 +278,8 @@ export class SocketBase implements SocketSink {
     const t = transportFor(address); // throws for unknown schemes
     const tls = this.endpointTransport(address, t, options).tls;
     if (this.endpoints.has(address)) return;
-    const ep = new ConnectEndpoint(this, address, t.tls ? tls ?? {} : undefined);
+    // The endpoint's own copy: what it dials with stays what it was made with.
+    const ep = new ConnectEndpoint(this, address, t.tls ? { ...tls } : undefined);
     try {
       ep.dial(true);
     } catch (err) {
@@ -312,12 +313,12 @@ export class SocketBase implements SocketSink {
     const own = endpointOptions(this._type, options);
     const tls = mergeTls(this.transportOptions.tls, own);
     if (t.tls) return { ...this.transportOptions, tls };
+    if (address.startsWith("wss://") && hasTls(tls)) {
+      throw zmqError("ENOTSUP", `${address}: wss:// here cannot take TLS options (a browser verifies servers with its own certificate store)`, { address });
+    }
     if (hasTls(own)) {
       const hint = address.startsWith("tcp://") ? " (did you mean tls+tcp://?)" : address.startsWith("ws://") ? " (did you mean wss://?)" : "";
       throw zmqError("EINVAL", `TLS options given for ${address}, which does not use TLS${hint}`, { address });
-    }
-    if (address.startsWith("wss://") && hasTls(tls)) {
-      throw zmqError("ENOTSUP", `${address}: wss:// here cannot take TLS options (a browser verifies servers with its own certificate store)`, { address });
     }
     return this.transportOptions;
   }

@@ -16,7 +16,8 @@ import "../transports/index.js";
 
 export { SpSocket } from "./socket.js";
 export type { SpOptions } from "./socket.js";
-export type { Message, MessageLike } from "../socket.js";
+export type { Message, MessageLike, EndpointOptions } from "../socket.js";
+export type { TlsConfig, TlsAuthMode } from "../transports/transport.js";
 export { Observer } from "../observer.js";
 export { attachWebSocketServer } from "../transports/index.js";
 export { setReceiveBudget, receivedBytes } from "../memory.js";

@@ -147,17 +147,17 @@ function resolve(s: TlsSettings, role: Role, address: string): Resolved {
   return { context, secureContext, mode: authMode(s, c, role, address), serverName, hasCert: cert !== undefined };
 }
 
-// Each endpoint keeps one TlsSettings object for its life (socket.ts), so
-// a dialer reads its files once, not at every redial.
-const resolvedFor: Record<Role, WeakMap<TlsSettings, Resolved>> = { dialer: new WeakMap(), listener: new WeakMap() };
-const NONE: TlsSettings = Object.freeze({});
+// A connect() endpoint keeps its own TlsSettings object for its life
+// (socket.ts), so it reads its files once, when connect() is called, not
+// at every redial. A listener resolves once, at bind().
+const dialers = new WeakMap<TlsSettings, Resolved>();
 
 function resolved(s: TlsSettings | undefined, role: Role, address: string): Resolved {
-  const settings = s ?? NONE;
-  let r = resolvedFor[role].get(settings);
+  if (role === "listener" || !s) return resolve(s ?? {}, role, address);
+  let r = dialers.get(s);
   if (!r) {
-    r = resolve(settings, role, address);
-    resolvedFor[role].set(settings, r);
+    r = resolve(s, role, address);
+    dialers.set(s, r);
   }
   return r;
 }

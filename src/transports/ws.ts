@@ -14,7 +14,7 @@ import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import type { Transport, Listener, Conn, Dialing, TransportOptions, TlsSettings } from "./transport.js";
 import { Reason } from "../../bindings/shared.js";
-import { listenerTls, dialerTls, guardTlsServer, tlsFailure } from "./tls.js";
+import { listenerTls, dialerTls, guardTlsServer, tlsFailure, TLS_HANDSHAKE_TIMEOUT } from "./tls.js";
 
 // What the receiver of a WebSocket may buffer before pausing the writer.
 const SEND_BUFFER_LIMIT = 1 << 20;
@@ -232,8 +232,9 @@ export const ws: Transport = {
     try { url = new URL(address); } catch { throw invalid(address, "not a URL"); }
     const host = url.hostname.replace(/^\[|\]$/g, "");
     const peer = `${url.hostname}:${url.port || 443}`;
-    // The ws package hands these to tls.connect.
-    const secure = url.protocol === "wss:" ? dialerTls(options.tls, address, host) : {};
+    // The ws package hands these to tls.connect; the upgrade (TLS handshake
+    // included) is bounded as tls+tcp://'s handshake is.
+    const secure = url.protocol === "wss:" ? { ...dialerTls(options.tls, address, host), handshakeTimeout: TLS_HANDSHAKE_TIMEOUT } : {};
     const w = new WebSocket(address, options.wsProtocols ?? [], {
       perMessageDeflate: false,
       maxPayload: maxPayload(options),

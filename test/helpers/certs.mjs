@@ -4,7 +4,10 @@
 // private key is ever committed. EC P-256 keys, which openssl makes at once.
 //
 //   ca           the test CA everything good is signed by
-//   server       CN localhost, SAN DNS:localhost, IP:127.0.0.1, IP:::1 (signed by ca)
+//   server       CN localhost, SAN DNS:localhost, IP:127.0.0.1, IP:::1 (signed by ca),
+//                and DNS:127.0.0.1: mbedTLS 2 (Debian's nng 1.5) checks the
+//                URL's host against DNS names only, so nngcat can dial
+//                tls+tcp://127.0.0.1:port (node:tls checks the IP entries)
 //   wrongHost    SAN DNS:elsewhere.example only (signed by ca): fails the host name check
 //   otherCa      an unrelated CA
 //   otherServer  the server's names, signed by otherCa: fails verification against ca
@@ -68,7 +71,7 @@ export function certs() {
   process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
   const ca = caNamed(dir, "ca", "wasmq test CA");
   const otherCa = caNamed(dir, "other-ca", "some other CA");
-  const SERVER_NAMES = "DNS:localhost,IP:127.0.0.1,IP:::1";
+  const SERVER_NAMES = "DNS:localhost,DNS:127.0.0.1,IP:127.0.0.1,IP:::1";
   made = {
     dir,
     ca,
