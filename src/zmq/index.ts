@@ -18,6 +18,7 @@ export { attachWebSocketServer } from "../transports/index.js";
 export { setReceiveBudget, receivedBytes } from "../memory.js";
 export { curveKeyPair, curvePublicKey, type CurveKeyPair } from "./keys.js";
 export { z85Encode, z85Decode } from "./z85.js";
+export { Authenticator, type AuthenticatorOptions, type ZapRequest, type ZapReply, type ZapDecision, type PlainPasswords, type CurveKeys } from "./authenticator.js";
 export type { SocketEvent, EventType, EventError } from "../observer.js";
 export type { ZmqError } from "../errors.js";
 
