@@ -9,6 +9,7 @@
 import { Pipe } from "../pipe";
 import * as R from "../errors";
 import { ZmtpEngine } from "./engine";
+import { writeError } from "./command";
 
 export class Mechanism {
   // The 20-byte mechanism field of the greeting, NUL-padded.
@@ -26,6 +27,11 @@ export class Mechanism {
   // The ZAP handler answered this connection's request (zap.ts) with status
   // 200; the refusals never reach the mechanism.
   zapAccepted(e: ZmtpEngine, p: Pipe, now: f64): void {}
+
+  // The ERROR a server sends when its ZAP handler refuses (status 400, 500).
+  writeRefusal(e: ZmtpEngine, p: Pipe, status: i32): void {
+    writeError(p.out, status.toString(), e.ws);
+  }
 
   // ---- after the handshake (encrypting mechanisms only) ----
 

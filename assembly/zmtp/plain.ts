@@ -15,6 +15,18 @@ import { Mechanism, peerError } from "./mechanism";
 import { CMD_HELLO, CMD_WELCOME, CMD_INITIATE, CMD_READY, CMD_ERROR, frameCommandHeader, writeMetadataCommand } from "./command";
 import { zapAsk, ZAP_POLICY_REQUIRED, ZAP_WAIT, ZAP_SKIP } from "./zap";
 
+// libzmq's PLAIN spells its ERROR's name with a C escape that swallows the
+// E ("\x05ERROR" is 0x5e "RROR"), and its PLAIN client recognises only that
+// spelling: a PLAIN server answers a refusal with it, so libzmq clients see
+// the authentication failure and its status, and a PLAIN client takes
+// either spelling. (NULL and CURVE spell ERROR correctly.)
+const LIBZMQ_PLAIN_ERROR: u8 = 0x5e;
+
+function isLibzmqPlainError(body: usize, n: u32): bool {
+  return n >= 5 && load<u8>(body) == LIBZMQ_PLAIN_ERROR && load<u8>(body + 1) == 0x52 &&
+    load<u8>(body + 2) == 0x52 && load<u8>(body + 3) == 0x4f && load<u8>(body + 4) == 0x52;
+}
+
 // "PLAIN" + 15 NULs, the greeting's mechanism field.
 const PLAIN_NAME = memory.data<u8>([
   0x50, 0x4c, 0x41, 0x49, 0x4e, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -40,6 +52,7 @@ export class PlainClient extends Mechanism {
 
   command(e: ZmtpEngine, p: Pipe, kind: i32, data: usize, n: u32, body: usize, bodyLen: u32, now: f64): void {
     if (kind == CMD_ERROR) { peerError(p, data, n, now); return; }
+    if (isLibzmqPlainError(body, bodyLen)) { peerError(p, body + 5, bodyLen - 5, now); return; }
     if (this.step == C_WELCOME && kind == CMD_WELCOME) {
       if (n != 0) { p.fail(R.R_MALFORMED_WELCOME, now); return; }
       writeMetadataCommand(p.out, "INITIATE", p.sock.type, p.sock.routingId, e.ws);
@@ -86,6 +99,13 @@ export class PlainServer extends Mechanism {
       return;
     }
     p.fail(R.R_UNEXPECTED_COMMAND, now);
+  }
+
+  writeRefusal(e: ZmtpEngine, p: Pipe, status: i32): void {
+    let code = status.toString();
+    frameCommandHeader(p.out, 5 + 1 + <u32>code.length, e.ws);
+    p.out.push8(LIBZMQ_PLAIN_ERROR); p.out.pushString("RROR");
+    p.out.push8(<u32>code.length); p.out.pushString(code);
   }
 
   zapAccepted(e: ZmtpEngine, p: Pipe, now: f64): void {

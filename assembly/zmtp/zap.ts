@@ -15,7 +15,7 @@ import { Pipe } from "../pipe";
 import { pipes } from "../registry";
 import * as R from "../errors";
 import { emit, EV_ZAP_REQUEST } from "../events";
-import { Metadata, parseMetadata, writeError } from "./command";
+import { Metadata, parseMetadata } from "./command";
 import { ZmtpEngine, ST_HANDSHAKE } from "./engine";
 
 // What zapAsk() decided.
@@ -141,7 +141,7 @@ export function zapReply(src: usize, nframes: u32, now: f64): void {
 // failure), and the connection ends as an authentication failure.
 export function zapRefused(e: ZmtpEngine, p: Pipe, status: i32, now: f64): void {
   if (status != 300) {
-    writeError(p.out, status.toString(), e.ws);
+    e.mechanism.writeRefusal(e, p, status);
     p.signalOutput();
   }
   p.fail(R.R_AUTH_FAILED, now, status);
