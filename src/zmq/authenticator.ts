@@ -18,6 +18,7 @@ import { ZmqType } from "../../bindings/shared.js";
 import { ZAP_ENDPOINT } from "./zap-courier.js";
 import { z85Encode, z85Decode } from "./z85.js";
 import { optionError } from "../options.js";
+import { platform } from "../platform.js";
 
 /** A ZAP request, as the handler sees it (RFC 27). */
 export interface ZapRequest {
@@ -114,28 +115,6 @@ const accept = (userId: string): Verdict => ({ status: 200, text: "OK", userId }
 // An address as the core reports peers: no brackets, no IPv4-mapped prefix.
 const normalAddress = (a: string): string => String(a).replace(/^\[|\]$/g, "").replace(/^::ffff:/i, "");
 
-// Node's own modules, only where they exist and only when needed. The
-// browser bundle must not name them (scripts/build-browser.mjs refuses
-// Node modules in it), so the specifier is made at run time and bundlers
-// leave the import alone; browsers get a clear error instead.
-function nodeModule<T>(name: string): Promise<T> {
-  const specifier = ["node", name].join(":");
-  return import(/* webpackIgnore: true */ /* @vite-ignore */ specifier) as Promise<T>;
-}
-
-let timingSafeEqual: ((a: Uint8Array, b: Uint8Array) => boolean) | null = null;
-let nodeCryptoAsked = false;
-
-async function loadTimingSafeEqual(): Promise<void> {
-  if (nodeCryptoAsked || typeof Buffer === "undefined") return;
-  nodeCryptoAsked = true;
-  try {
-    timingSafeEqual = (await nodeModule<{ timingSafeEqual: (a: Uint8Array, b: Uint8Array) => boolean }>("crypto")).timingSafeEqual;
-  } catch {
-    timingSafeEqual = null;
-  }
-}
-
 // Whether two secrets are equal, in a time that depends on the longer
 // one's length only: both are padded to it and compared whole (node:crypto's
 // timingSafeEqual, or an accumulating loop with no early exit).
@@ -146,6 +125,7 @@ function sameSecret(a: Uint8Array, b: Uint8Array): boolean {
   x.set(a);
   y.set(b);
   let same: number;
+  const timingSafeEqual = platform.timingSafeEqual;
   if (timingSafeEqual) same = timingSafeEqual(x, y) ? 1 : 0;
   else {
     let d = 0;
@@ -186,17 +166,14 @@ function publicKeyOf(certificate: string, file: string): string {
 // The public keys of the certificates in a directory: every `*.key` file
 // (czmq keeps secret keys in `*.key_secret`, which are not read).
 async function keysInDirectory(dir: string): Promise<Set<string>> {
-  type Fs = { readdir(p: string): Promise<string[]>; readFile(p: string, enc: "utf8"): Promise<string> };
-  let fs: Fs | null = null;
-  // No Buffer: a browser, where the import would only fail (noisily).
-  if (typeof Buffer !== "undefined") fs = await nodeModule<Fs>("fs/promises").catch(() => null);
-  if (!fs) throw Object.assign(new Error(`A CURVE keys directory (${dir}) can be read in Node only; pass the keys themselves here`), { code: "EPROTONOSUPPORT" });
+  const { readdir, readTextFile } = platform;
+  if (!readdir || !readTextFile) throw Object.assign(new Error(`A CURVE keys directory (${dir}) can be read in Node only; pass the keys themselves here`), { code: "EPROTONOSUPPORT" });
   const keys = new Set<string>();
   const sep = dir.endsWith("/") || dir.endsWith("\\") ? "" : "/";
-  for (const name of (await fs.readdir(dir)).sort()) {
+  for (const name of (await readdir(dir)).sort()) {
     if (!name.endsWith(".key")) continue;
     const file = dir + sep + name;
-    keys.add(publicKeyOf(await fs.readFile(file, "utf8"), file));
+    keys.add(publicKeyOf(await readTextFile(file), file));
   }
   return keys;
 }
@@ -271,7 +248,6 @@ export class Authenticator {
   }
 
   private async bind(): Promise<void> {
-    await loadTimingSafeEqual();
     const router = new Socket(ZmqType.ROUTER);
     router.linger = 0;
     try {
