@@ -362,12 +362,12 @@ async function flood(l, bogus, parked) {
   assert.ok(l.events.log.filter((e) => e.type === "handshake:error:protocol").every((e) => e.error.code === "ERR_ZMTP_CRYPTOGRAPHIC"), "every bogus HELLO refused as ERR_ZMTP_CRYPTOGRAPHIC");
   await waitFor(() => l.sock.pipes.size === parked, `only the ${parked} parked connections left (has ${l.sock.pipes.size})`, 8000);
   const perParked = (core().heapBytes - base) / parked;
-  assert.ok(perParked < 8192, `a connection parked after WELCOME holds ${Math.round(perParked)} bytes of core heap`);
+  assert.ok(perParked < 2048, `a connection parked after WELCOME holds ${Math.round(perParked)} bytes of core heap`);
   await secureGoodRoundTrip(l);   // still served with the parked ones waiting
   for (const w of parkedWires) w.destroy();
   await noPipesLeft(l);
   const after = core().heapBytes;
-  assert.ok(after <= base + 4096, `heap back near its level once all have gone: ${after} vs ${base}`);
+  assert.ok(after <= base + 1024, `heap back near its level once all have gone: ${after} vs ${base}`);
   assert.is(l.events.count("handshake:error:other"), 0);
 }
 
