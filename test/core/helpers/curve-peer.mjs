@@ -212,6 +212,13 @@ export class CurveServerPeer extends CurvePeer {
     return { clientEphemeral: cn, nonce: Number(nonce), version: data.subarray(0, 2), padding: data.subarray(2, 74), signature: sig };
   }
 
+  /** WELCOME for a client ephemeral key C' this server did not get a HELLO from (a forged WELCOME). */
+  welcomeFor(clientEph, opts) {
+    this.clientEph = Buffer.from(clientEph);
+    this.helloKey = before(this.clientEph, this.keys.secretKey);
+    return this.welcome(opts);
+  }
+
   /** WELCOME body: [7]"WELCOME" nonce(16) Box[S' + cookie](S→C'); the cookie: nonce(16) secretbox[C' + s']. */
   welcome({ nonce16 = pattern(16, 0x20), cookieNonce = pattern(16, 0x30) } = {}) {
     const sealed = nacl.secretbox(new Uint8Array(cat(this.clientEph, this.eph.secretKey)), new Uint8Array(longNonce("COOKIE--", cookieNonce)), this.cookieKey);
