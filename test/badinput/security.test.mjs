@@ -18,6 +18,7 @@ import {
   zmq, badCase, track, core, assertNothingDelivered, goodClientRoundTrip, withTimeout, EventLog, rawConnect,
   greeting, frame, ready as nullReady, metadata,
 } from "./helpers/raw.mjs";
+import { rawUpgrade, upgradeRequest } from "../helpers/ws-raw.mjs";
 import {
   KEYS, USER, PASSWORD, zapHandler, secureListen, openWire, curveClient, curveHello, handshakeCurve,
   expectRefused, secureGoodRoundTrip, noPipesLeft, waitFor,
@@ -322,6 +323,42 @@ badCase(test, "[tcp] H9 data behind READY on a NULL listener with a ZAP domain, 
   await assertNothingDelivered(sock);
   await goodClientRoundTrip(sock);
 }, { bound: 8000 });
+
+// ------------------------------------------------- H13: no downgrade ----
+
+for (const [mechanism, weaker] of [["curve", ["NULL", "PLAIN"]], ["plain", ["NULL", "CURVE"]]]) {
+  for (const other of weaker) {
+    secCase(`H13 a ${other} greeting to a ${mechanism.toUpperCase()} listener: ERR_ZMTP_MECHANISM_MISMATCH, nothing after the greeting`, mechanism, async (l) => {
+      const w = await openWire(l);
+      await w.greet(other);
+      await w.write(other === "NULL" ? nullReady("DEALER") : Buffer.alloc(0));
+      await expectRefused(l, w, { code: "ERR_ZMTP_MECHANISM_MISMATCH" });
+      assert.is(w.framesIn, 0, "nothing after the greeting");
+    }, { transports: ["tcp"] });
+  }
+}
+
+const WEAKER = {
+  curve: ["ZWS2.0", "ZWS2.0/NULL", "ZWS2.0+PLAIN", "ZWS2.0/PLAIN"],
+  plain: ["ZWS2.0", "ZWS2.0/NULL", "ZWS2.0+CURVE"],
+};
+for (const [mechanism, protos] of Object.entries(WEAKER)) {
+  secCase(`H13 a ZWS upgrade offering only ${protos.join(", ")} to a ${mechanism.toUpperCase()} listener: HTTP 400 each, nothing accepted or handshaken; with its own subprotocol listed after a weaker one, that one is chosen`, mechanism, async (l) => {
+    for (const proto of protos) {
+      const r = await rawUpgrade(l.port, upgradeRequest({ port: l.port, path: l.path, protocols: proto }));
+      r.conn?.destroy();
+      assert.is(r.status, 400, `${proto}: HTTP ${r.status}`);
+    }
+    assert.is(l.events.count("accept"), 0, "nothing accepted");
+    assert.is(l.events.count("handshake"), 0);
+    const own = mechanism === "curve" ? "ZWS2.0+CURVE" : "ZWS2.0+PLAIN";
+    const r = await rawUpgrade(l.port, upgradeRequest({ port: l.port, path: l.path, protocols: `ZWS2.0/NULL, ${own}` }));
+    r.conn?.destroy();
+    assert.equal([r.status, r.headers["sec-websocket-protocol"]], [101, own]);
+    await l.events.waitFor("disconnect");
+    await noPipesLeft(l);
+  }, { transports: ["ws"] });
+}
 
 // -------------------------------------------------- H10: a HELLO flood ----
 
