@@ -1128,6 +1128,58 @@ test("H1 PLAIN HELLOs at the edges are well-formed: empty user and password, 255
   }
 });
 
+// ---------------------------------------------- secrets left in memory --
+
+/** Whether the 32 bytes `k` appear anywhere in the core's linear memory. */
+const inMemory = (core, k) => Buffer.from(core.x.memory.buffer).indexOf(Buffer.from(k)) >= 0;
+
+/** A wasmq CURVE server connection up with the tweetnacl client; returns its secrets as drawn from the random source. */
+function serverSecrets() {
+  const s = curveServer();
+  const w = s.client.openWelcome(hello(s));
+  s.pipe.feed(cmd(s.client.initiate(md("DEALER"))));
+  s.client.openReady(decode(s.pipe.take())[0].body);
+  const cookieNonce = longNonceOf("COOKIE--", w.cookie.subarray(0, 16));
+  const cookieKey = s.random.given.find((g) => g.length === 32 && nacl.secretbox.open(new Uint8Array(w.cookie.subarray(16)), cookieNonce, new Uint8Array(g)));
+  const sPrime = s.random.given.find((g) => g.length === 32 && publicOf(g).equals(w.serverEphemeral));
+  const msgKey = keyBefore(w.serverEphemeral, s.client.eph.secretKey);
+  assert.ok(cookieKey && sPrime, "the cookie key and s' found among the random source's bytes");
+  return { s, w, cookieKey, sPrime, msgKey };
+}
+const longNonceOf = (prefix, tail) => new Uint8Array(Buffer.concat([Buffer.from(prefix), tail]));
+
+test("a CURVE server keeps s' nowhere once WELCOME is out, and the connection's MESSAGE key not after it closes; a client's c' is gone after READY", () => {
+  const { s, sPrime, msgKey } = serverSecrets();
+  assert.not.ok(inMemory(s.core, sPrime), "s' (it travels only inside the cookie)");
+  assert.ok(inMemory(s.core, msgKey), "C'·S' while the connection is up");
+  s.core.pipeClosed(s.pipe.h);
+  assert.not.ok(inMemory(s.core, msgKey), "C'·S' wiped at close");
+
+  const env = secureCore();
+  const cSecret = pattern(32, 0xb0);
+  env.random.push(cSecret);
+  const c = curveClient({ env });
+  clientHandshake(c);
+  assert.not.ok(inMemory(c.core, cSecret), "c' wiped once the MESSAGE key is made");
+});
+
+// KNOWN BUG (reported): the cookie key changes only when a HELLO arrives a
+// minute or more after it was made (security.ts currentCookieKey), and the
+// one before it is kept until the next change. With no new HELLO it stays in
+// memory indefinitely; whoever reads the server's memory later opens a
+// recorded WELCOME's cookie, gets s' and with it C'·S', and decrypts the
+// recorded session: the forward secrecy RFC 26's minute-long cookie key is
+// for is lost. Expected: no cookie key older than two minutes survives.
+test.skip("H6 a cookie key does not outlive its minute: 121 s after the last HELLO it is gone from the core's memory", () => {
+  const { s, w, cookieKey } = serverSecrets();
+  const opened = nacl.secretbox.open(new Uint8Array(w.cookie.subarray(16)), longNonceOf("COOKIE--", w.cookie.subarray(0, 16)), new Uint8Array(cookieKey));
+  assert.ok(opened, "with the cookie key, a recorded cookie opens (to C' and s')");
+  s.core.pipeClosed(s.pipe.h);
+  s.clock.t += 121000;
+  s.core.tick();
+  assert.not.ok(inMemory(s.core, cookieKey), "the cookie key is still in the core's memory");
+});
+
 // ---------------------------------------------------------- H12: memory --
 
 test("H12 many CURVE handshakes, messages and closes leave the core's heap where it was (no per-connection leak); open connections cost a bounded amount each", () => {
