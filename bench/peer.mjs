@@ -9,6 +9,7 @@
 // counterpart, nng, is the C program bench/nng/nngperf.c.
 
 import { performance, PerformanceObserver } from "node:perf_hooks";
+import { writeFileSync } from "node:fs";
 
 const impl = process.argv[2];
 const HARD_LIMIT_MS = Number(process.argv[3] || 180_000);
@@ -93,6 +94,17 @@ async function gcMs(t0, t1) {
 const cpuSec = (c) => (c.user + c.system) / 1e6;
 const ns = () => process.hrtime.bigint();
 
+// bench/run.mjs --cpu-prof: the timed window beside the profile, in µs of CLOCK_MONOTONIC (the clock of
+// process.hrtime and of the profile's timestamps), so bench/prof-summary.mjs can keep only its samples.
+function profWindow(t0, t1, n) {
+  const f = process.env.BENCH_PROF_WINDOW;
+  if (!f) return;
+  try {
+    writeFileSync(f, JSON.stringify({ role: roleName, n, t0: Number(t0 / 1000n), t1: Number(t1 / 1000n) }) + "\n");
+  } catch {}
+}
+let roleName = "";
+
 // --- load the implementation ----------------------------------------------------------------------------
 const MODULES = {
   wasmq: process.env.BENCH_WASMQ_MODULE || "wasmq/zmq",
@@ -130,6 +142,7 @@ function sockInfo(s) {
   const o = {};
   const keys = ["sendHighWaterMark", "receiveHighWaterMark", "linger"];
   if (impl === "wasmq-sp") keys.push("maxMessageSize", "tcpNoDelay");
+  else keys.push("securityMechanism"); // null (NULL) or "curve": proves what the CURVE cells ran
   for (const k of keys) {
     try {
       if (s[k] !== undefined) o[k] = s[k];
@@ -138,13 +151,34 @@ function sockInfo(s) {
   return o;
 }
 
+// CURVE (RFC 26): keys come from the implementation under test (wasmq's curveKeyPair(), zeromq.js's
+// zmq.curveKeyPair()). The binding end is the server, with a key pair of its own; the connecting end is a
+// client with a fresh pair and the server's public key, which the harness passes on from the server's
+// "ready". Keys first, then the role option (libzmq: CURVE_SERVER sets the server role, CURVE_SERVERKEY
+// the client role; the keys alone only pick the mechanism).
+function curveServer(s) {
+  const k = zmq.curveKeyPair();
+  s.curvePublicKey = k.publicKey;
+  s.curveSecretKey = k.secretKey;
+  s.curveServer = true;
+  return k.publicKey;
+}
+function curveClient(s, serverKey) {
+  if (!serverKey) throw new Error("CURVE client without the server's public key");
+  const k = zmq.curveKeyPair();
+  s.curvePublicKey = k.publicKey;
+  s.curveSecretKey = k.secretKey;
+  s.curveServerKey = serverKey;
+}
+
 // --- roles -----------------------------------------------------------------------------------------------
 const roles = {
   // T1 receiver: binds, receives warmup + count, times from first to last timed message.
   async pull(cfg) {
     sock = new zmq.Pull(sockOpts(cfg, false, true));
+    const serverKey = cfg.curve ? curveServer(sock) : undefined;
     await sock.bind(cfg.endpoint);
-    report({ type: "ready", sock: sockInfo(sock) });
+    report({ type: "ready", sock: sockInfo(sock), serverKey });
     const { warmup, count, size } = cfg;
     let bad = 0;
     for (let i = 0; i < warmup; i++) {
@@ -164,6 +198,7 @@ const roles = {
     const t1 = ns();
     const cpu = cpuSec(process.cpuUsage(c0));
     const p1 = performance.now();
+    profWindow(t0, t1, count - 1);
     const gc = await gcMs(p0, p1);
     const sec = Number(t1 - t0) / 1e9;
     report({
@@ -180,6 +215,7 @@ const roles = {
   // T1 sender: connects and sends warmup + count with one preallocated payload, awaiting each send.
   async push(cfg) {
     sock = new zmq.Push(sockOpts(cfg, true, false));
+    if (cfg.curve) curveClient(sock, cfg.serverKey);
     sock.connect(cfg.endpoint);
     const info = sockInfo(sock);
     const payload = Buffer.alloc(cfg.size, 0x61);
@@ -188,7 +224,9 @@ const roles = {
     const c0 = process.cpuUsage();
     for (let i = 0; i < total; i++) await sock.send(payload);
     const cpu = cpuSec(process.cpuUsage(c0));
-    const sec = Number(ns() - t0) / 1e9;
+    const t1 = ns();
+    profWindow(t0, t1, total);
+    const sec = Number(t1 - t0) / 1e9;
     report({ type: "sent", sec, cpuSec: cpu, sock: info, rss: process.memoryUsage().rss });
   },
 
@@ -253,6 +291,67 @@ const roles = {
       sock: info,
       rss: process.memoryUsage().rss,
     });
+  },
+
+  // CURVE handshake server: a bound PULL, CURVE server; counts the handshakes its events report
+  // ("handshake" = libzmq's ZMQ_EVENT_HANDSHAKE_SUCCEEDED in zeromq.js) and says "served" at the expected
+  // total. A failed handshake fails the run.
+  async hsserver(cfg) {
+    sock = new zmq.Pull(sockOpts(cfg, false, true));
+    const serverKey = curveServer(sock);
+    const total = cfg.warmup + cfg.count;
+    let n = 0;
+    let c0 = null;
+    let t0 = 0n;
+    sock.events.on("handshake", () => {
+      if (++n === 1) {
+        c0 = process.cpuUsage();
+        t0 = ns();
+      }
+      if (n === total) profWindow(t0, ns(), total - 1);
+      if (n === total) report({ type: "served", handshakes: n, cpuSec: cpuSec(process.cpuUsage(c0)), rss: process.memoryUsage().rss });
+    });
+    for (const t of ["handshake:error:protocol", "handshake:error:auth", "handshake:error:other"])
+      sock.events.on(t, (e) => fail(new Error(`server ${t}: ${e.error && e.error.message}`)));
+    await sock.bind(cfg.endpoint);
+    report({ type: "ready", sock: sockInfo(sock), serverKey });
+  },
+
+  // CURVE handshake client: one PUSH socket, CURVE client; N times in turn: connect, wait for its
+  // "handshake" event (the client has the server's READY: the whole CURVE handshake is done), disconnect.
+  // Timed over the `count` handshakes after `warmup`; completed handshakes per second.
+  async hsclient(cfg) {
+    sock = new zmq.Push(sockOpts(cfg, true, false));
+    curveClient(sock, cfg.serverKey);
+    let done = null;
+    sock.events.on("handshake", () => {
+      const d = done;
+      done = null;
+      if (d) d();
+    });
+    for (const t of ["handshake:error:protocol", "handshake:error:auth", "handshake:error:other"])
+      sock.events.on(t, (e) => fail(new Error(`client ${t}: ${e.error && e.error.message}`)));
+    const once = () => new Promise((resolve) => (done = resolve));
+    const info = sockInfo(sock);
+    const total = cfg.warmup + cfg.count;
+    let t0 = 0n, p0 = 0, c0 = null;
+    for (let i = 0; i < total; i++) {
+      if (i === cfg.warmup) {
+        t0 = ns();
+        p0 = performance.now();
+        c0 = process.cpuUsage();
+      }
+      const hs = once();
+      sock.connect(cfg.endpoint);
+      await hs;
+      sock.disconnect(cfg.endpoint);
+    }
+    const t1 = ns();
+    const cpu = cpuSec(process.cpuUsage(c0));
+    profWindow(t0, t1, cfg.count);
+    const gc = await gcMs(p0, performance.now());
+    const sec = Number(t1 - t0) / 1e9;
+    report({ type: "result", sec, rate: cfg.count / sec, cpuSec: cpu, gcMs: gc, sock: info, rss: process.memoryUsage().rss });
   },
 
   // F1 publisher. Wire markers (first byte): 0 = data, 1 = probe (join barrier), 2 = end.
@@ -338,6 +437,7 @@ report(hello);
 
 const { cfg } = await waitCmd("run");
 const fn = roles[cfg.role];
+roleName = cfg.role;
 if (!fn) throw new Error(`unknown role ${cfg.role}`);
 await fn(cfg);
 // stay alive until the parent says exit (keeps the socket open so nothing is lost in flight)

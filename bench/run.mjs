@@ -3,7 +3,7 @@
 // implementations interleaved, ratios per round with the median reported (as below).
 //
 //   npm run bench                         full default run (5 rounds, all cells):
-//                                           wasmq/zmq vs zeromq.js   T1, L1, F1
+//                                           wasmq/zmq vs zeromq.js   T1, L1, F1, CURVE-T, CURVE-HS
 //                                           wasmq/sp  vs nng (C)     S1-T, S1-L
 //   node bench/run.mjs --help             flags
 //
@@ -49,16 +49,17 @@ const FAMILY_DEFAULT = { zmq: ["wasmq", "zeromq"], sp: ["wasmq-sp", "nng"] };
 const HELP = `usage: node bench/run.mjs [flags]        (npm run bench -- [flags])
 
   --impls A,B,...    implementations (env BENCH_IMPLS). Two families, each compared within itself:
-                       ZeroMQ cells (T1, L1, F1):  wasmq | zeromq (aliases zeromq.js, zmqjs)
+                       ZeroMQ cells (T1, L1, F1, CURVE-T, CURVE-HS):  wasmq | zeromq (aliases zeromq.js, zmqjs)
                        SP cells (S1-T, S1-L):      wasmq-sp (alias wasmq/sp) | nng (C, libnng)
                      default: wasmq,zeromq,wasmq-sp,nng (every cell). Naming only one family's
                      implementations runs only that family's cells. Per family: ratio A/B (latency B/A)
                      in the order given; one name = no ratio; "--impls zeromq,zeromq" or "--impls nng,nng"
                      validates the harness without wasmq.
   --rounds N         rounds per cell, ABBA-interleaved (default 5, ~4 min on 2 cores; env BENCH_ROUNDS)
-  --only X,Y         restrict cells: groups zmq (T1+L1+F1), t1|push|pull, l1|req|rep|lat, f1|pub|sub|fan,
-                     sp|s1 (S1-T+S1-L), s1t|s1-t, s1l|s1-l, or cell ids / id prefixes such as t1-16b,
-                     t1-64kib, l1-4kib, f1x4-256b, s1-t-4kib (env BENCH_ONLY)
+  --only X,Y         restrict cells: groups zmq (T1+L1+F1+CURVE), t1|push|pull, l1|req|rep|lat, f1|pub|sub|fan,
+                     curve (CURVE-T+CURVE-HS), curve-t, curve-hs|hs|handshake, sp|s1 (S1-T+S1-L), s1t|s1-t,
+                     s1l|s1-l, or cell ids / id prefixes such as t1-16b, t1-64kib, l1-4kib, f1x4-256b,
+                     curve-t-4kib, s1-t-4kib (env BENCH_ONLY)
   --quick            smoke run: 1 round (unless --rounds), message counts x0.25 (env BENCH_QUICK=1)
   --scale F          multiply all message counts by F (default 1; env BENCH_SCALE)
   --hwm N            send/receive high-water mark on every socket, every impl (default 1000; env BENCH_HWM);
@@ -68,6 +69,11 @@ const HELP = `usage: node bench/run.mjs [flags]        (npm run bench -- [flags]
                      (default 60 x max(1, scale))
   --no-save          do not append to bench/results.jsonl
   --verbose          forward the peers' stdout/stderr to stderr
+  --cpu-prof DIR     run every Node peer under node --cpu-prof, one profile per peer process in DIR
+                     (<cell>.<impl>.<role>.r<round>.cpuprofile, with its timed window in .window.json);
+                     node bench/prof-summary.mjs DIR says where the timed window's time went (wasm
+                     functions named from build/release.wat). The profiler slows the peers: the
+                     figures of such a run are not comparable
   --help
 
 Environment: BENCH_WASMQ_MODULE overrides the module the "wasmq" peers import (default "wasmq/zmq"),
@@ -90,6 +96,7 @@ function parseArgs(argv) {
     timeout: undefined,
     save: true,
     verbose: false,
+    cpuProf: null,
   };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
@@ -115,6 +122,7 @@ function parseArgs(argv) {
       case "--timeout": o.timeout = Number(next()); break;
       case "--no-save": o.save = false; break;
       case "--verbose": case "-v": o.verbose = true; break;
+      case "--cpu-prof": o.cpuProf = next(); break;
       case "--help": case "-h": console.log(HELP); process.exit(0);
       default: die(`unknown argument ${argv[i]}\n\n${HELP}`);
     }
@@ -167,6 +175,16 @@ for (const size of [16, 4096]) {
 for (const [size, count] of [[16, 300_000], [256, 250_000]]) {
   ALL_CELLS.push({ id: `F1x${opt.subs}-${sizeLabel(size)}`, family: "zmq", group: "f1", kind: "fan", size, count: sc(count), subs: opt.subs });
 }
+// CURVE (RFC 26), wasmq vs zeromq.js: the T1 roles with the PULL as CURVE server and the PUSH as client
+// (counts sized for ~1-2 s at the slower implementation's CURVE rate), and handshakes per second.
+for (const [size, count] of [[16, 400_000], [4096, 80_000], [65536, 6_000]]) {
+  const c = sc(count);
+  ALL_CELLS.push({ id: `CURVE-T-${sizeLabel(size)}`, family: "zmq", group: "curve-t", kind: "thr", curve: true, size, count: c, warmup: wu(c) });
+}
+{
+  const c = sc(1_000);
+  ALL_CELLS.push({ id: "CURVE-HS", family: "zmq", group: "curve-hs", kind: "hs", curve: true, count: c, warmup: wu(c) });
+}
 // SP cells, wasmq/sp vs nng. wasmq-sp uses the T1 counts. nng 1.5's PUSH0/PULL0 moves ~30k msg/s at up to
 // 4 KiB on the 2-core box (one thread hand-off per message; nanomsg/nng#808, #972), so its runs get their
 // own, smaller counts (~1 s timed windows): rates are per second and comparable, the run time stays bounded.
@@ -186,7 +204,8 @@ const GROUPS = {
   t1: ["t1"], push: ["t1"], pull: ["t1"], thr: ["t1"],
   l1: ["l1"], req: ["l1"], rep: ["l1"], lat: ["l1"],
   f1: ["f1"], pub: ["f1"], sub: ["f1"], fan: ["f1"],
-  zmq: ["t1", "l1", "f1"],
+  curve: ["curve-t", "curve-hs"], "curve-t": ["curve-t"], "curve-hs": ["curve-hs"], hs: ["curve-hs"], handshake: ["curve-hs"],
+  zmq: ["t1", "l1", "f1", "curve-t", "curve-hs"],
   sp: ["s1t", "s1l"], s1: ["s1t", "s1l"], s1t: ["s1t"], "s1-t": ["s1t"], s1l: ["s1l"], "s1-l": ["s1l"],
 };
 const onlyTokens = opt.only.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
@@ -280,9 +299,15 @@ class PeerBase {
 
 // A Node peer (bench/peer.mjs), forked at once; control over the fork IPC channel.
 class Peer extends PeerBase {
-  constructor(impl, tag, hardLimitMs) {
+  constructor(impl, tag, hardLimitMs, profName) {
     super(tag);
-    const child = fork(PEER, [impl, String(hardLimitMs)], { stdio: ["ignore", "pipe", "pipe", "ipc"] });
+    const execArgv = [...process.execArgv];
+    let env = process.env;
+    if (opt.cpuProf) {
+      execArgv.push("--cpu-prof", `--cpu-prof-dir=${opt.cpuProf}`, `--cpu-prof-name=${profName}.cpuprofile`);
+      env = { ...env, BENCH_PROF_WINDOW: `${opt.cpuProf}/${profName}.window.json` };
+    }
+    const child = fork(PEER, [impl, String(hardLimitMs)], { stdio: ["ignore", "pipe", "pipe", "ipc"], execArgv, env });
     child.stdout.on("data", (d) => this._output(d));
     child.stderr.on("data", (d) => this._output(d));
     this._attach(child);
@@ -362,18 +387,20 @@ function freePort() {
 // cell runners: each returns a metrics object or throws
 // ---------------------------------------------------------------------------------------------------------
 const RUNNERS = {
-  // T1: PUSH -> PULL throughput, timed at the receiver from first to last timed message.
+  // T1 (and CURVE-T with cell.curve): PUSH -> PULL throughput, timed at the receiver from first to last
+  // timed message. CURVE: the PULL is the server and says its public key in "ready"; the PUSH gets it.
   async thr(cell, spawn) {
     const endpoint = `tcp://127.0.0.1:${await freePort()}`;
     const rx = spawn("pull");
     const tx = spawn("push");
     const [hello] = await Promise.all([rx.wait("hello"), tx.wait("hello")]);
-    const base = { endpoint, hwm: opt.hwm, size: cell.size, count: cell.count, warmup: cell.warmup };
+    const base = { endpoint, hwm: opt.hwm, size: cell.size, count: cell.count, warmup: cell.warmup, curve: !!cell.curve };
     rx.send({ cmd: "run", cfg: { ...base, role: "pull" } });
     const ready = await rx.wait("ready");
-    tx.send({ cmd: "run", cfg: { ...base, role: "push" } });
+    tx.send({ cmd: "run", cfg: { ...base, role: "push", serverKey: ready.serverKey } });
     const [res, sent] = await Promise.all([rx.wait("result"), tx.wait("sent")]);
     if (res.bad) throw new Error(`${res.bad} messages with wrong size`);
+    if (cell.curve) checkCurve(ready.sock, sent.sock);
     return {
       rate: res.rate,
       mbps: (res.rate * cell.size) / 1e6,
@@ -406,6 +433,35 @@ const RUNNERS = {
       cliCpuUsPerRtt: (res.cpuSec / cell.count) * 1e6,
       srvCpuUsPerRtt: (served.cpuSec / (cell.count + cell.warmup)) * 1e6,
       sock: { rep: ready.sock, req: sock },
+      version: hello.version,
+    };
+  },
+
+  // CURVE-HS: a client process completes warmup + count CURVE handshakes in turn (connect, its "handshake"
+  // event, disconnect) against a server process; rate = timed handshakes per second at the client. The
+  // server counts the same handshakes from its own events and must reach the total.
+  async hs(cell, spawn) {
+    const endpoint = `tcp://127.0.0.1:${await freePort()}`;
+    const srv = spawn("hsserver");
+    const cli = spawn("hsclient");
+    const [hello] = await Promise.all([srv.wait("hello"), cli.wait("hello")]);
+    const base = { endpoint, hwm: opt.hwm, count: cell.count, warmup: cell.warmup };
+    srv.send({ cmd: "run", cfg: { ...base, role: "hsserver" } });
+    const ready = await srv.wait("ready");
+    cli.send({ cmd: "run", cfg: { ...base, role: "hsclient", serverKey: ready.serverKey } });
+    const [res, served] = await Promise.all([cli.wait("result"), srv.wait("served")]);
+    checkCurve(ready.sock, res.sock);
+    return {
+      rate: res.rate,
+      sec: res.sec,
+      usPerHandshake: (res.sec / cell.count) * 1e6,
+      cliCpuUsPerHs: (res.cpuSec / cell.count) * 1e6,
+      srvCpuUsPerHs: (served.cpuSec / (cell.count + cell.warmup - 1)) * 1e6, // first to last handshake
+      cliGcMs: res.gcMs,
+      srvHandshakes: served.handshakes,
+      cliRss: res.rss,
+      srvRss: served.rss,
+      sock: { srv: ready.sock, cli: res.sock },
       version: hello.version,
     };
   },
@@ -455,11 +511,18 @@ const RUNNERS = {
   },
 };
 
+// A CURVE cell's sockets must say they ran CURVE (securityMechanism, read back from each socket).
+function checkCurve(...socks) {
+  for (const s of socks)
+    if (s && "securityMechanism" in s && s.securityMechanism !== "curve")
+      throw new Error(`CURVE cell ran with securityMechanism ${JSON.stringify(s.securityMechanism)}`);
+}
+
 async function runOnce(cell, impl) {
   const peers = [];
   const hardLimitMs = Math.round(opt.timeout * 1000 + 10_000);
   const spawn = (tag) => {
-    const p = impl === "nng" ? new NngPeer(tag) : new Peer(impl, tag, hardLimitMs);
+    const p = impl === "nng" ? new NngPeer(tag) : new Peer(impl, tag, hardLimitMs, `${cell.id}.${impl}.${tag}.r${currentRound + 1}`);
     peers.push(p);
     return p;
   };
@@ -626,7 +689,13 @@ else if (NNG?.error) unavailable.nng = { error: NNG.error };
 process.stderr.write(
   `bench: ${Object.entries(FAMILIES).filter(([f]) => CELLS.some((c) => c.family === f)).map(([, f]) => f.labels.join(" vs ")).join("; ")}, ${opt.rounds} round(s), cells ${CELLS.map((c) => c.id).join(" ")}, hwm ${opt.hwm}, scale ${opt.scale}\n`,
 );
+let currentRound = 0; // names --cpu-prof files
+if (opt.cpuProf) {
+  mkdirSync(opt.cpuProf, { recursive: true });
+  process.stderr.write(`bench: --cpu-prof: Node peers write profiles to ${opt.cpuProf}; this run's figures include the profiler's overhead\n`);
+}
 for (let round = 0; round < opt.rounds; round++) {
+  currentRound = round;
   for (let ci = 0; ci < CELLS.length; ci++) {
     const cell = CELLS[ci];
     const fam = FAMILIES[cell.family];
@@ -659,6 +728,8 @@ for (let round = 0; round < opt.rounds; round++) {
       let line;
       if (r.error) line = `${r.skipped ? "skipped" : "failed"}: ${r.error}`;
       else if (cell.kind === "lat") line = `p50 ${fmt1(r.p50)} µs  p99 ${fmt1(r.p99)} µs  p99.9 ${fmt1(r.p999)} µs`;
+      else if (cell.kind === "hs")
+        line = `${fmtInt(r.rate)} handshakes/s  (${fmt1(r.usPerHandshake)} µs each; CPU µs cli ${fmt1(r.cliCpuUsPerHs)} / srv ${fmt1(r.srvCpuUsPerHs)}; timed ${r.sec.toFixed(2)} s)`;
       else if (cell.kind === "fan")
         line = `${fmtInt(r.rate)} msg/s delivered, per-sub ${fmtInt(r.subMin)}–${fmtInt(r.subMax)}, drops ${fmtInt(r.drops)} (${r.dropPct.toFixed(1)}%), pub ${fmtInt(r.pubRate)} msg/s`;
       else line = `${fmtInt(r.rate)} msg/s  ${fmt1(r.mbps)} MB/s  (timed ${r.sec.toFixed(2)} s, ${fmtInt(cellFor(cell, impl).count)} msgs)`;
@@ -683,7 +754,9 @@ CELLS.forEach((c, ci) =>
 
 // --- markdown ---
 const out = [];
-const famCells = (family, kind) => CELLS.map((c, i) => [c, i]).filter(([c]) => c.family === family && c.kind === kind);
+// a family's cells of one kind; CURVE cells go in tables of their own (curve: true), the others not
+const famCells = (family, kind, curve = false) =>
+  CELLS.map((c, i) => [c, i]).filter(([c]) => c.family === family && c.kind === kind && !!c.curve === curve);
 // message counts of a cell, per implementation when they differ ("500,000 / 30,000" in column order)
 function countText(c, impls) {
   const counts = impls.map((impl) => cellFor(c, impl).count);
@@ -763,6 +836,36 @@ function latTable(cells, fam, title) {
   out.push("");
 }
 
+function hsTable(cells, fam, title) {
+  if (!cells.length) return;
+  const { impls, labels } = fam;
+  const two = impls.length === 2;
+  const [A, B] = labels;
+  out.push(title);
+  out.push("");
+  const hdr = ["Cell", "Handshakes", ...labels.flatMap((l) => [`${l} handshakes/s`, `${l} µs each`, `${l} CPU µs cli / srv`])];
+  if (two) hdr.push(`ratio ${A}/${B}`);
+  out.push(`| ${hdr.join(" | ")} |`);
+  out.push(`|${hdr.map((_, i) => (i < 1 ? "---" : "---:")).join("|")}|`);
+  for (const [c, ci] of cells) {
+    const row = [c.id, fmtInt(c.count)];
+    for (let ii = 0; ii < impls.length; ii++) {
+      const runs = results[ci][ii];
+      const r = agg(runs, "rate");
+      if (!Number.isFinite(r.value)) row.push(r.text, "", "");
+      else
+        row.push(
+          fmtInt(r.value) + (r.partial || ""),
+          fmt1(agg(runs, "usPerHandshake").value),
+          `${fmt1(agg(runs, "cliCpuUsPerHs").value)} / ${fmt1(agg(runs, "srvCpuUsPerHs").value)}`,
+        );
+    }
+    if (two) row.push(fmtRatioRange(perRoundRatios(results[ci][0], results[ci][1], "rate", false)));
+    out.push(`| ${row.join(" | ")} |`);
+  }
+  out.push("");
+}
+
 function fanTable(cells, fam, title) {
   if (!cells.length) return;
   const { impls, labels } = fam;
@@ -804,6 +907,8 @@ out.push(`- Machine: ${env.cpu}, nproc ${env.nproc}, ${env.memGiB} GiB, kernel $
   const parts = [`Node ${env.node} (V8 ${env.v8})`];
   if (ZMQ) parts.push(`zeromq ${env.zeromq ?? "?"} (libzmq ${(zlabel && libVersion[zlabel]) ?? "?"})`);
   parts.push(`wasmq ${env.wasmq} (commit ${env.commit})`);
+  for (const [name, v] of [["BENCH_WASMQ_MODULE", process.env.BENCH_WASMQ_MODULE], ["BENCH_WASMQ_SP_MODULE", process.env.BENCH_WASMQ_SP_MODULE]])
+    if (v) parts.push(`${name}=${v}`);
   if (SP && SP.impls.includes("nng"))
     parts.push(NNG?.version ? `nng ${NNG.version} (bench/nng/nngperf, \`${NNG.cmd}\`)` : `nng: ${NNG?.skip ? "skipped, " + NNG.skip : NNG?.error ?? "?"}`);
   out.push(`- ${parts.join("; ")}`);
@@ -828,6 +933,17 @@ if (ZMQ) {
   );
   latTable(famCells("zmq", "lat"), ZMQ, `### L1 REQ↔REP round-trip time (RTT, not one-way; µs; per-RTT hrtime, after warm-up)`);
   fanTable(famCells("zmq", "fan"), ZMQ, `### F1 PUB→${opt.subs} SUB fan-out (join barrier; delivered = all subscribers over the common first→last window)`);
+  thrTables(
+    famCells("zmq", "thr", true),
+    ZMQ,
+    `### CURVE-T PUSH→PULL throughput with CURVE (RFC 26; PULL = CURVE server, PUSH = client, keys from each implementation's curveKeyPair(); timed at the receiver, first→last message; MB/s = payload, 10^6 B)`,
+    `CURVE-T CPU per message, µs (\`process.cpuUsage()\`, includes libzmq I/O threads): sender / receiver; receiver GC ms in the timed window`,
+  );
+  hsTable(
+    famCells("zmq", "hs", true),
+    ZMQ,
+    `### CURVE-HS CURVE handshakes per second (one client socket: connect, its "handshake" event — libzmq's HANDSHAKE_SUCCEEDED — disconnect, in turn, against a server process; timed at the client after warm-up; CPU µs per handshake)`,
+  );
 }
 if (SP) {
   thrTables(
@@ -842,7 +958,7 @@ if (SP) {
 const short = [];
 let shortest = Infinity;
 CELLS.forEach((c, ci) => {
-  if (c.kind !== "thr") return;
+  if (c.kind !== "thr" && c.kind !== "hs") return;
   FAMILIES[c.family].labels.forEach((label, ii) => {
     const s = median(results[ci][ii].filter((r) => r && !r.error).map((r) => r.sec));
     if (s < 0.5) {
@@ -871,6 +987,7 @@ if (opt.save) {
       impls: ALL_LABELS,
       families: Object.fromEntries(Object.entries(FAMILIES).map(([f, v]) => [f, v.labels])),
       rounds: opt.rounds, scale: opt.scale, hwm: opt.hwm, subs: opt.subs, only: opt.only || null, sockets: sockSettings,
+      modules: { wasmq: process.env.BENCH_WASMQ_MODULE || null, "wasmq-sp": process.env.BENCH_WASMQ_SP_MODULE || null },
       nng: NNG ? { version: NNG.version, cmd: NNG.cmd, skip: NNG.skip, error: NNG.error, bufs: Math.min(opt.hwm, 8192), recvMaxSize: 0 } : undefined,
     },
     cells: CELLS.map((c, ci) => {
@@ -887,7 +1004,11 @@ if (opt.save) {
       entry.median = Object.fromEntries(
         labels.map((l, ii) => {
           const ok = results[ci][ii].filter((r) => r && !r.error);
-          const keys = c.kind === "lat" ? ["p50", "p99", "p999", "mean"] : c.kind === "fan" ? ["rate", "subMin", "subMax", "drops", "pubRate"] : ["rate", "mbps"];
+          const keys =
+            c.kind === "lat" ? ["p50", "p99", "p999", "mean"]
+            : c.kind === "fan" ? ["rate", "subMin", "subMax", "drops", "pubRate"]
+            : c.kind === "hs" ? ["rate", "usPerHandshake", "cliCpuUsPerHs", "srvCpuUsPerHs"]
+            : ["rate", "mbps"];
           return [l, ok.length ? Object.fromEntries(keys.map((k) => [k, median(ok.map((r) => r[k]))])) : null];
         }),
       );
