@@ -63,3 +63,4 @@ export const R_ZAP_MALFORMED_REPLY: i32 = 36; // code: ERR_ZAP_MALFORMED_REPLY, 
 export const R_ZAP_BAD_VERSION: i32 = 37;     // code: ERR_ZAP_BAD_VERSION, protocol.
 export const R_ZAP_INVALID_STATUS_CODE: i32 = 38; // code: ERR_ZAP_INVALID_STATUS_CODE, protocol.
 export const R_ZAP_INVALID_METADATA: i32 = 39; // code: ERR_ZAP_INVALID_METADATA, protocol.
+export const R_ZAP_BAD_REQUEST_ID: i32 = 40;  // code: ERR_ZAP_BAD_REQUEST_ID, protocol. A reply naming no request of ours (given to the oldest waiting one).

@@ -17,7 +17,7 @@ import { EXTERNAL } from "./external";
 import { pipes } from "./registry";
 import { FairQueue } from "./fq";
 import { Engine } from "./engine";
-import { Timers, SOCKET_TIMERS, ST_LINGER } from "./timers";
+import { Timers, SOCKET_TIMERS, ST_LINGER, ST_COOKIE_KEY } from "./timers";
 import { ZmtpStream } from "./zmtp/stream";
 import { Zws } from "./zmtp/zws";
 
@@ -280,7 +280,9 @@ export class Socket {
   tick(now: f64): void {
     for (let k = 0; k < SOCKET_TIMERS; k++) {
       if (!this.timers.take(k, now)) continue;
-      if (k == ST_LINGER) this.lingerOver(); else this.onTimer(k, now);
+      if (k == ST_LINGER) this.lingerOver();
+      else if (k == ST_COOKIE_KEY) { let sec = this.sec; if (sec) sec.ageCookieKeys(this.timers, now); }
+      else this.onTimer(k, now);
     }
   }
 

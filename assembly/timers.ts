@@ -18,7 +18,8 @@ export const PIPE_TIMERS: i32 = 5;
 export const ST_RESEND: i32 = 0;        // SP REQ: send the request again
 export const ST_SURVEY: i32 = 1;        // SP SURVEYOR: the survey is over
 export const ST_LINGER: i32 = 2;        // a closed socket stops waiting for its queue to drain
-export const SOCKET_TIMERS: i32 = 3;
+export const ST_COOKIE_KEY: i32 = 3;    // a CURVE server's cookie key is retired or wiped (zmtp/security.ts)
+export const SOCKET_TIMERS: i32 = 4;
 
 export class Timers {
   at: StaticArray<f64>;

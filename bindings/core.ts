@@ -641,7 +641,8 @@ export class Core {
       at += 4 + n;
     }
     this.x.zap_request_taken(h);
-    this.zapCourier?.(h, frames);
+    // A pipe that failed in the same call withdrew its request: nothing to carry.
+    if (frames.length) this.zapCourier?.(h, frames);
   }
 
   /** A CURVE public key from its secret key (X25519 with the base point). */

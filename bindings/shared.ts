@@ -70,6 +70,7 @@ export const enum Reason {
   ZAP_BAD_VERSION = 37, // ERR_ZAP_BAD_VERSION (protocol)
   ZAP_INVALID_STATUS_CODE = 38, // ERR_ZAP_INVALID_STATUS_CODE (protocol)
   ZAP_INVALID_METADATA = 39, // ERR_ZAP_INVALID_METADATA (protocol)
+  ZAP_BAD_REQUEST_ID = 40, // ERR_ZAP_BAD_REQUEST_ID (protocol): A reply naming no request of ours (given to the oldest waiting one).
 }
 
 /** Close reason → the code users see on the error. */
@@ -113,10 +114,11 @@ export const REASON_CODES: Readonly<Record<number, string>> = {
   37: "ERR_ZAP_BAD_VERSION",
   38: "ERR_ZAP_INVALID_STATUS_CODE",
   39: "ERR_ZAP_INVALID_METADATA",
+  40: "ERR_ZAP_BAD_REQUEST_ID",
 };
 
 /** Close reasons that are the peer breaking the protocol (handshake:error:protocol). */
-export const PROTOCOL_REASONS: ReadonlySet<number> = new Set([3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 15, 17, 18, 19, 20, 21, 22, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39]);
+export const PROTOCOL_REASONS: ReadonlySet<number> = new Set([3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 15, 17, 18, 19, 20, 21, 22, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40]);
 
 /** Close reasons that are an authenticator refusing the peer (handshake:error:auth). */
 export const AUTH_REASONS: ReadonlySet<number> = new Set([24]);

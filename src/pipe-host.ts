@@ -39,9 +39,13 @@ function flushAll(): void {
   for (let i = 0; i < list.length; i++) { list[i].queued = false; list[i].flush(); }
 }
 
+// zeromq.js's messages: "ZMTP protocol error" and "ZAP protocol error"
+// for the protocol codes, the code itself otherwise.
 function reasonError(r: number): EventError {
   const code = REASON_CODES[r] ?? "EPROTO";
-  return Object.assign(new Error(code), { code });
+  const message = code.startsWith("ERR_ZMTP_") && PROTOCOL_REASONS.has(r) ? "ZMTP protocol error"
+    : code.startsWith("ERR_ZAP_") ? "ZAP protocol error" : code;
+  return Object.assign(new Error(message), { code });
 }
 
 // zeromq.js's texts for the ZAP status codes (RFC 27) of handshake:error:auth.
@@ -105,7 +109,9 @@ export class PipeHost implements PipeSink {
     // ZWS2.0/NULL, /PLAIN, /CURVE (and their browser spellings) run the
     // mechanism's handshake; plain ZWS2.0 exchanges routing ids instead.
     core().setPipeMode(this.h, this.messageMode, !!conn.protocol && conn.protocol !== "ZWS2.0");
-    if (remote) core().setPeerAddress(this.h, peerHost(remote));
+    // Accepted connections come with the peer's address; dialed ones know it from their socket.
+    const peer = remote || conn.remote || "";
+    if (peer) core().setPeerAddress(this.h, peerHost(peer));
     core().startPipe(this.h);
   }
 
@@ -137,6 +143,12 @@ export class PipeHost implements PipeSink {
     else core().pipeClosed(this.h);
     const r = this.closeReason;
     if (r < 0) return;
+    // The peer went away before the handshake was done (a wrong key at a
+    // libzmq server, a mechanism it does not speak): a failed handshake
+    // without detail, as libzmq reports it.
+    if (!r && !this.handshaken) {
+      this.sock.events.emit({ type: "handshake:error:other", address: this.address, error: reasonError(Reason.PEER_CLOSED) });
+    }
     this.sock.events.emit({
       type: "disconnect",
       address: this.address,

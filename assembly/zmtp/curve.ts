@@ -23,7 +23,7 @@ import { randomBytes } from "../entropy";
 import { KEY_BYTES, MAC_BYTES, x25519Base, boxBeforenm, seal, open } from "../crypto/box";
 import { ZmtpEngine } from "./engine";
 import { FLAG_LONG } from "./wire";
-import { Mechanism, peerError } from "./mechanism";
+import { Mechanism, peerError, ERROR_COMMAND_MAX } from "./mechanism";
 import {
   CMD_HELLO, CMD_WELCOME, CMD_INITIATE, CMD_READY, CMD_ERROR, frameCommandHeader, metadataSize, writeMetadata,
 } from "./command";
@@ -164,6 +164,8 @@ export class CurveClient extends CurveBase {
   step: i32 = 0; // 0: awaiting WELCOME, 1: awaiting READY
   outPrefix(): string { return "CurveZMQMESSAGEC"; }
   inPrefix(): string { return "CurveZMQMESSAGES"; }
+  commandLimit(): u32 { return this.step == 0 ? max(WELCOME_SIZE, ERROR_COMMAND_MAX) : READY_MIN + CURVE_METADATA_MAX; }
+  oversizeReason(): i32 { return this.step == 0 ? R.R_MALFORMED_WELCOME : R.R_MALFORMED_READY; }
 
   greeted(e: ZmtpEngine, p: Pipe, now: f64): void {
     let sec = p.sock.security();
@@ -272,6 +274,9 @@ export class CurveServer extends CurveBase {
   outPrefix(): string { return "CurveZMQMESSAGES"; }
   inPrefix(): string { return "CurveZMQMESSAGEC"; }
   asServer(): bool { return true; }
+  // A HELLO is exactly 200 bytes (RFC 26): a header that says more is refused at once.
+  commandLimit(): u32 { return this.step == 0 ? HELLO_SIZE : this.step == 1 ? INITIATE_MIN + CURVE_METADATA_MAX : 0; }
+  oversizeReason(): i32 { return this.step == 0 ? R.R_MALFORMED_HELLO : this.step == 1 ? R.R_MALFORMED_INITIATE : R.R_UNEXPECTED_COMMAND; }
 
   command(e: ZmtpEngine, p: Pipe, kind: i32, data: usize, n: u32, body: usize, bodyLen: u32, now: f64): void {
     if (this.step == 0 && kind == CMD_HELLO) { this.hello(e, p, body, bodyLen, now); return; }
@@ -304,7 +309,7 @@ export class CurveServer extends CurveBase {
     randomBytes(cookieNonce + 8, 8);
     this.cookieA = load<u64>(cookieNonce);
     this.cookieB = load<u64>(cookieNonce, 8);
-    seal(w + 64, sn, 64, setNonce("COOKIE--", cookieNonce, 16), sec.currentCookieKey(now));
+    seal(w + 64, sn, 64, setNonce("COOKIE--", cookieNonce, 16), sec.currentCookieKey(p.sock.timers, now));
     memory.fill(sn, 0, 64);
 
     let o = p.out;
@@ -328,7 +333,7 @@ export class CurveServer extends CurveBase {
     let cookieNonce = body + 9;
     let issued = <f64>loadU64BE(cookieNonce);
     let mine = load<u64>(cookieNonce) == this.cookieA && load<u64>(cookieNonce, 8) == this.cookieB;
-    if (!mine || now - issued > COOKIE_KEY_LIFETIME || issued > now) {
+    if (!mine || now - issued >= COOKIE_KEY_LIFETIME || issued > now) {
       p.fail(R.R_CRYPTOGRAPHIC, now);
       return;
     }

@@ -86,9 +86,14 @@ export class ZmtpEngine extends Engine {
     return p.active ? this.mechanism.encrypts() : p.sock.security().mechanism == MECH_CURVE;
   }
 
-  // The largest command a peer may send now: after an encrypting
-  // handshake every frame is a command, so a message's limits apply.
+  // The largest command a peer may send now: what the mechanism's next
+  // handshake step can bring; after an encrypting handshake every frame is
+  // a command, so a message's limits apply.
+  // Why a command over commandLimit closes the pipe.
+  oversizeReason(): i32 { return this.state == ST_HANDSHAKE ? this.mechanism.oversizeReason() : R.R_MESSAGE_TOO_LARGE; }
+
   commandLimit(p: Pipe): u64 {
+    if (this.state == ST_HANDSHAKE) return <u64>this.mechanism.commandLimit();
     if (this.state != ST_ACTIVE || !this.mechanism.encrypts()) return <u64>COMMAND_MAX;
     let limit = p.sock.opts.maxmsgsize;
     let frame = limit >= 0 ? limit : <f64>PIPE_BUDGET_DEFAULT;

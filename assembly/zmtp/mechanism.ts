@@ -11,6 +11,12 @@ import * as R from "../errors";
 import { ZmtpEngine } from "./engine";
 import { writeError } from "./command";
 
+// The largest handshake command a mechanism takes when it has no sharper
+// bound for its next step: metadata far beyond any socket's properties.
+export const HANDSHAKE_COMMAND_MAX: u32 = 65536 + 512;
+// An ERROR's body: name, length byte, up to 255 bytes of reason.
+export const ERROR_COMMAND_MAX: u32 = 6 + 1 + 255;
+
 export class Mechanism {
   // The 20-byte mechanism field of the greeting, NUL-padded.
   name(): usize { return 0; }
@@ -23,6 +29,12 @@ export class Mechanism {
   // A command arrived during the handshake (`kind` from command.ts). The
   // mechanism answers, fails the pipe, or ends with e.handshakeDone().
   command(e: ZmtpEngine, p: Pipe, kind: i32, data: usize, n: u32, body: usize, bodyLen: u32, now: f64): void {}
+
+  // The largest command the next handshake step may bring: a header that
+  // announces more is refused before its body is buffered.
+  commandLimit(): u32 { return HANDSHAKE_COMMAND_MAX; }
+  // The reason a command over that limit closes the pipe with.
+  oversizeReason(): i32 { return R.R_MESSAGE_TOO_LARGE; }
 
   // The ZAP handler answered this connection's request (zap.ts) with status
   // 200; the refusals never reach the mechanism.

@@ -6,7 +6,7 @@
 // as libzmq does.
 import { Pipe } from "../pipe";
 import * as R from "../errors";
-import { ZmtpEngine } from "./engine";
+import { ZmtpEngine, COMMAND_MAX } from "./engine";
 import { Mechanism, peerError } from "./mechanism";
 import { writeMetadataCommand, CMD_READY, CMD_ERROR } from "./command";
 import { zapAsk, ZAP_POLICY_DOMAIN, ZAP_SKIP } from "./zap";
@@ -21,6 +21,9 @@ export class NullMechanism extends Mechanism {
   peerReady: bool = false;
 
   name(): usize { return NULL_NAME; }
+  // NULL lets anyone in, and a READY may carry any metadata a ZeroMQ socket
+  // sends: the engine's own command bound applies.
+  commandLimit(): u32 { return COMMAND_MAX; }
 
   greeted(e: ZmtpEngine, p: Pipe, now: f64): void {
     if (zapAsk(e, p, ZAP_POLICY_DOMAIN, "NULL", 0, 0, 0, 0, 0, now) == ZAP_SKIP) this.sendReady(e, p, now);

@@ -11,7 +11,7 @@
 import { Pipe } from "../pipe";
 import * as R from "../errors";
 import { ZmtpEngine } from "./engine";
-import { Mechanism, peerError } from "./mechanism";
+import { Mechanism, peerError, HANDSHAKE_COMMAND_MAX, ERROR_COMMAND_MAX } from "./mechanism";
 import { CMD_HELLO, CMD_WELCOME, CMD_INITIATE, CMD_READY, CMD_ERROR, frameCommandHeader, writeMetadataCommand } from "./command";
 import { zapAsk, ZAP_POLICY_REQUIRED, ZAP_WAIT, ZAP_SKIP } from "./zap";
 
@@ -38,6 +38,7 @@ const C_READY: i32 = 1;
 export class PlainClient extends Mechanism {
   step: i32 = C_WELCOME;
   name(): usize { return PLAIN_NAME; }
+  commandLimit(): u32 { return this.step == C_WELCOME ? ERROR_COMMAND_MAX : HANDSHAKE_COMMAND_MAX; }
 
   greeted(e: ZmtpEngine, p: Pipe, now: f64): void {
     let sec = p.sock.security();
@@ -76,6 +77,9 @@ export class PlainServer extends Mechanism {
   step: i32 = S_HELLO;
   name(): usize { return PLAIN_NAME; }
   asServer(): bool { return true; }
+  // HELLO: name, then a user name and a password of up to 255 bytes each.
+  commandLimit(): u32 { return this.step == S_HELLO ? 6 + 1 + 255 + 1 + 255 : this.step == S_ZAP ? 0 : HANDSHAKE_COMMAND_MAX; }
+  oversizeReason(): i32 { return this.step == S_HELLO ? R.R_MALFORMED_HELLO : this.step == S_ZAP ? R.R_UNEXPECTED_COMMAND : R.R_MALFORMED_COMMAND; }
 
   command(e: ZmtpEngine, p: Pipe, kind: i32, data: usize, n: u32, body: usize, bodyLen: u32, now: f64): void {
     if (this.step == S_HELLO && kind == CMD_HELLO) {

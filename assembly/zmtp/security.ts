@@ -11,6 +11,7 @@ import {
 } from "../options";
 import { KEY_BYTES, x25519Base } from "../crypto/box";
 import { randomBytes } from "../entropy";
+import { Timers, ST_COOKIE_KEY } from "../timers";
 import { Mechanism } from "./mechanism";
 import { NullMechanism } from "./null";
 import { PlainClient, PlainServer } from "./plain";
@@ -39,11 +40,14 @@ export class Security {
   zapEnforce: bool = false;
 
   // A CURVE server's cookie keys (RFC 26 "The WELCOME Command": a
-  // server-only key that changes at least every minute). The one before the
-  // current key still opens cookies it sealed, until they are too old.
+  // server-only key that changes at least every minute). A key seals
+  // cookies for a minute, then opens them (as the previous key) for one more,
+  // the longest a cookie it sealed stays valid; then it is wiped, so a
+  // recorded handshake cannot be opened later from the process's memory.
   cookieKey: Bytes = new Bytes();
-  cookieKeyPrev: Bytes = new Bytes();
   cookieKeyAt: f64 = -Infinity;
+  cookieKeyPrev: Bytes = new Bytes();
+  cookieKeyPrevAt: f64 = -Infinity;
 
   set(opt: i32, v: f64): bool {
     if (opt == OPT_PLAIN_SERVER) { this.asServer = v != 0; this.mechanism = v != 0 ? MECH_PLAIN : MECH_NULL; return true; }
@@ -125,16 +129,36 @@ export class Security {
 
   // The cookie key in force at `now`, made anew once the current one has
   // served its minute.
-  currentCookieKey(now: f64): usize {
-    if (this.cookieKey.len == 0 || now - this.cookieKeyAt >= COOKIE_KEY_LIFETIME) {
-      this.cookieKeyPrev.copyFrom(this.cookieKey);
-      this.cookieKey.len = 0;
+  currentCookieKey(timers: Timers, now: f64): usize {
+    this.ageCookieKeys(timers, now);
+    if (this.cookieKey.len == 0) {
       let k = this.cookieKey.reserve(KEY_BYTES);
       randomBytes(k, KEY_BYTES);
       this.cookieKey.len = KEY_BYTES;
       this.cookieKeyAt = now;
+      this.scheduleCookieKeys(timers);
     }
     return this.cookieKey.ptr;
+  }
+
+  // Retires the current key after its minute and wipes the previous one
+  // after its second (the socket's ST_COOKIE_KEY timer, and every use).
+  ageCookieKeys(timers: Timers, now: f64): void {
+    if (this.cookieKey.len && now - this.cookieKeyAt >= COOKIE_KEY_LIFETIME) {
+      wipe(this.cookieKeyPrev);
+      this.cookieKeyPrev.copyFrom(this.cookieKey);
+      this.cookieKeyPrevAt = this.cookieKeyAt;
+      wipe(this.cookieKey);
+    }
+    if (this.cookieKeyPrev.len && now - this.cookieKeyPrevAt >= 2 * COOKIE_KEY_LIFETIME) wipe(this.cookieKeyPrev);
+    this.scheduleCookieKeys(timers);
+  }
+
+  private scheduleCookieKeys(timers: Timers): void {
+    let at = Infinity;
+    if (this.cookieKey.len) at = this.cookieKeyAt + COOKIE_KEY_LIFETIME;
+    if (this.cookieKeyPrev.len) at = min(at, this.cookieKeyPrevAt + 2 * COOKIE_KEY_LIFETIME);
+    if (at == Infinity) timers.clear(ST_COOKIE_KEY); else timers.set(ST_COOKIE_KEY, at);
   }
 
   free(): void {

@@ -134,7 +134,7 @@ export class ZmtpStream extends ZmtpEngine {
     this.remaining = size;
     this.dState = D_BODY;
     if (this.flags & FLAG_COMMAND) {
-      if (size > this.commandLimit(p)) { p.fail(R.R_MESSAGE_TOO_LARGE, now); return false; }
+      if (size > this.commandLimit(p)) { p.fail(this.oversizeReason(), now); return false; }
       // Grows as the body arrives: a header alone costs nothing.
       this.cmd.len = 0;
     } else {

@@ -99,24 +99,36 @@ export function zapReply(src: usize, nframes: u32, now: f64): void {
   let q = src;
   let n = min<u32>(nframes, 8);
   for (let i: u32 = 0; i < n; i++) { len[i] = load<u32>(q); at[i] = q + 4; q += 4 + len[i]; }
-  if (n < 3) return;
   // The request id names the pipe: "<pipe>.<serial>".
-  let h = -1, id: u32 = 0, dot = false, digits = 0;
-  for (let i: u32 = 0; i < len[2]; i++) {
+  let h = -1, id: u32 = 0, dot = false, digits = 0, wellFormed = n >= 3;
+  for (let i: u32 = 0; wellFormed && i < len[2]; i++) {
     let c = <u32>load<u8>(at[2] + i);
     if (c == 0x2e && !dot && digits > 0) { dot = true; digits = 0; continue; }
-    if (c < 0x30 || c > 0x39 || digits >= 9) return;
+    if (c < 0x30 || c > 0x39 || digits >= 9) { wellFormed = false; break; }
     digits++;
     if (!dot) h = (h < 0 ? 0 : h) * 10 + <i32>(c - 0x30);
     else id = id * 10 + (c - 0x30);
   }
-  if (!dot || digits == 0 || !waiting.has(h) || waiting.get(h) != id) return;
+  if (!wellFormed) { dot = false; digits = 0; }
+  let named = dot && digits > 0 && h >= 0;
+  let mine = named && waiting.has(h) && waiting.get(h) == id;
+  if (!mine) {
+    // A reply to a request we made whose connection is gone: nothing to do.
+    if (named && id >= 1 && id <= serial) return;
+    // One that names no request of ours (a handler that lost the frames):
+    // the oldest question gets it, as libzmq's one pipe per connection would
+    // (handlers answer in order), rather than wait for the handshake deadline.
+    let oldest = waiting.keys();
+    if (oldest.length == 0) return;
+    h = oldest[0];
+  }
   waiting.delete(h);
   let p = pipes.get(h);
   if (!p || !p.connected || !(p.engine instanceof ZmtpEngine)) return;
   let e = <ZmtpEngine>p.engine;
   if (e.state != ST_HANDSHAKE) return;
   if (nframes != 7) { p.fail(R.R_ZAP_MALFORMED_REPLY, now); return; }
+  if (!mine) { p.fail(R.R_ZAP_BAD_REQUEST_ID, now); return; }
   if (len[0] != 0) { p.fail(R.R_ZAP_UNSPECIFIED, now); return; }
   if (len[1] != 3 || load<u8>(at[1]) != 0x31 || load<u8>(at[1] + 1) != 0x2e || load<u8>(at[1] + 2) != 0x30) {
     p.fail(R.R_ZAP_BAD_VERSION, now); return;

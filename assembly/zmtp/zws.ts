@@ -82,7 +82,7 @@ export class Zws extends ZmtpEngine {
       if ((f & ZWS_FLAG_COMMAND) != 0 && p.msg != 0) { p.fail(R.R_MALFORMED_FRAME, now); return; }
     }
     if (f & ZWS_FLAG_COMMAND) {
-      if (<u64>size > this.commandLimit(p)) { p.fail(R.R_MESSAGE_TOO_LARGE, now); return; }
+      if (<u64>size > this.commandLimit(p)) { p.fail(this.oversizeReason(), now); return; }
       this.cmd.len = 0;
       this.cmd.append(body, size);
       this.command(p, now);

@@ -10,6 +10,12 @@ export class StreamConn implements Conn {
   onclose: () => void = () => {};
   ondrain: () => void = () => {};
 
+  /** The peer of a TCP connection (none for Unix domain sockets). */
+  get remote(): string | undefined {
+    const a = this.s.remoteAddress;
+    return a ? `tcp://${a.includes(":") ? `[${a}]` : a}:${this.s.remotePort}` : undefined;
+  }
+
   constructor(private s: NetSocket) {
     s.on("data", (b: Buffer) => this.ondata(b));
     s.on("drain", () => this.ondrain());

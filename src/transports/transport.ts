@@ -6,6 +6,8 @@ export interface Conn {
   readonly messageMode?: boolean;
   /** The WebSocket subprotocol agreed on. */
   readonly protocol?: string;
+  /** The peer's address as a URL (tcp://ip:port), where the transport knows it (ZAP requests name it). */
+  readonly remote?: string;
   /** Queues chunks in order; false means wait for `ondrain` before writing more. */
   write(chunks: Uint8Array[]): boolean;
   /** Closes after queued bytes are written. */

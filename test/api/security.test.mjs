@@ -37,10 +37,6 @@ import { api, zmq, recv, str, withTimeout, isWasmq, laterAddress, expectCode } f
 const test = suite("api: security (PLAIN, CURVE, ZAP)");
 const it = api(test, { timeout: 8_000 });
 const wasmqOnly = (name, fn) => (isWasmq ? it(name, fn) : test.skip(`${name} [wasmq only]`, fn));
-// Tests that show a wasmq bug (see the comment at each): skipped for wasmq
-// until the fix (change `bug(` to `it(`), run against zeromq.js, whose
-// behaviour they state.
-const bug = (name, fn) => (isWasmq ? test.skip(`${name} [skipped: wasmq bug]`, fn) : it(name, fn));
 
 const ZAP_ENDPOINT = "inproc://zeromq.zap.01";
 const BASE = { linger: 0, reconnectInterval: 50 };
@@ -363,14 +359,11 @@ it("ZAP: a reply with version 9.9 is handshake:error:protocol ERR_ZAP_BAD_VERSIO
   assert.is(eventA.error.code, "ERR_ZAP_BAD_VERSION");
 });
 
-// WASMQ BUG: zeromq.js's "protocol format error" case. A reply whose frames
-// do not name a waiting request (here two empty frames; also a 7-frame reply
-// with an unknown request id) is dropped by the ZAP courier/core without a
-// word: the handshake hangs until handshakeInterval (30 s by default), then
-// handshake:error:other ETIMEDOUT. libzmq fails the handshake at once with
-// ZMQ_PROTOCOL_ERROR_ZAP_MALFORMED_REPLY (too few frames) or
-// ZAP_BAD_REQUEST_ID (zeromq.js: ERR_ZAP_MALFORMED_REPLY / ERR_ZAP_BAD_REQUEST_ID).
-bug("ZAP: a reply of two empty frames is handshake:error:protocol ERR_ZAP_MALFORMED_REPLY at the server", async (res) => {
+// zeromq.js's "protocol format error" case: a reply whose frames do not
+// name a waiting request (two empty frames; or seven with an unknown
+// request id) fails the oldest waiting handshake at once, as libzmq's one
+// ZAP pipe per connection does, rather than leaving it to time out.
+it("ZAP: a reply of two empty frames is handshake:error:protocol ERR_ZAP_MALFORMED_REPLY at the server", async (res) => {
   await zapHandler(res, () => ["", ""]);
   const sockA = res.sock(new zmq.Pair({ ...BASE, plainServer: true, zapDomain: "test" }));
   const sockB = res.sock(new zmq.Pair({ ...BASE, plainUsername: "user" }));
@@ -418,11 +411,9 @@ it("a PLAIN server and a CURVE server meeting: both report handshake:error:proto
   assert.is(eventB.error.code, "ERR_ZMTP_MECHANISM_MISMATCH");
 });
 
-// WASMQ DIFFERENCE from zeromq.js: wasmq's handshake:error:protocol errors
-// carry the code as their message ("ERR_ZAP_BAD_VERSION"); zeromq.js's say
-// "ZAP protocol error" for ERR_ZAP_* and "ZMTP protocol error" for ERR_ZMTP_*
-// (the auth errors already use zeromq.js's texts).
-bug("handshake:error:protocol errors have zeromq.js's messages: \"ZAP protocol error\", \"ZMTP protocol error\"", async (res) => {
+// Protocol errors carry zeromq.js's messages: "ZAP protocol error" for
+// ERR_ZAP_*, "ZMTP protocol error" for ERR_ZMTP_* (auth errors their own).
+it("handshake:error:protocol errors have zeromq.js's messages: \"ZAP protocol error\", \"ZMTP protocol error\"", async (res) => {
   await zapHandler(res, ([, id]) => ["9.9", id, "200", "OK", "", ""]);
   const sockA = res.sock(new zmq.Pair({ ...BASE, plainServer: true, zapDomain: "test" }));
   const sockB = res.sock(new zmq.Pair({ ...BASE, plainUsername: "user" }));

@@ -45,9 +45,6 @@ import { startSecurePy, zapHandler, allowPolicy, boxedFrames, boxedExchanges, cl
 
 const test = suite("pyzmq security (PLAIN, CURVE, ZAP)");
 const it = interop(test);
-// Tests that show a wasmq bug (see the comment at each): registered but
-// skipped, so the suite stays green until the fix; change `bug(` to `it(`.
-const bug = (name, fn) => test.skip(`${name} [skipped: wasmq bug]`, fn);
 
 const WASM_ANY = "tcp://127.0.0.1:0";
 const PY_ANY = "tcp://127.0.0.1:*";
@@ -676,12 +673,10 @@ it("mismatched mechanisms (a libzmq NULL client and a wasmq CURVE server; a wasm
   await refusedByLibzmq(res, { sockopts: plain.pyServer, zap: { handler: "rep" } }, k.wasmClient, ZMTP_MECHANISM_MISMATCH);
 });
 
-// WASMQ BUG: a wasmq server whose connection is outbound (it connected to a
-// binding client) sends ZAP requests with an empty Address frame over tcp;
-// libzmq fills in the peer's IP whichever side connected (RFC 27: "the
-// origin network IP address"). src/pipe-host.ts only sets the peer address
-// for accepted connections (attach(conn, remote) with no remote on dials).
-bug("the ZAP request of a wasmq server that connected over tcp carries the peer's address", async (res) => {
+// A wasmq server whose connection is outbound (it connected to a binding
+// client) names the peer's IP in its ZAP requests, as libzmq does whichever
+// side connected (RFC 27: "the origin network IP address").
+it("the ZAP request of a wasmq server that connected over tcp carries the peer's address", async (res) => {
   const handler = await zapHandler(res, zmq.Router, () => "200");
   const rep = wasm(res, "REP", { ...plain.wasmServer, zapDomain: "outbound" });
   const py = await startSecurePy(res, { type: "REQ", bind: PY_ANY, sockopts: plain.pyClient });
