@@ -8,6 +8,7 @@ export const TARGETS = {
   router: () => import("./router.mjs"),
   "cli-args": () => import("./cli-args.mjs"),
   "ws-upgrade": () => import("./ws-upgrade.mjs"),
+  security: () => import("./security.mjs"),
 };
 
 export const NAMES = Object.keys(TARGETS);
