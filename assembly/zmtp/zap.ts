@@ -100,27 +100,32 @@ export function zapReply(src: usize, nframes: u32, now: f64): void {
   let n = min<u32>(nframes, 8);
   for (let i: u32 = 0; i < n; i++) { len[i] = load<u32>(q); at[i] = q + 4; q += 4 + len[i]; }
   // The request id names the pipe: "<pipe>.<serial>".
-  let h = -1, id: u32 = 0, dot = false, digits = 0, wellFormed = n >= 3;
+  // Both parts are decimal u32s (a pipe handle reaches 10 digits).
+  let hv: u64 = 0, iv: u64 = 0, dot = false, digits = 0, wellFormed = n >= 3;
   for (let i: u32 = 0; wellFormed && i < len[2]; i++) {
     let c = <u32>load<u8>(at[2] + i);
     if (c == 0x2e && !dot && digits > 0) { dot = true; digits = 0; continue; }
-    if (c < 0x30 || c > 0x39 || digits >= 9) { wellFormed = false; break; }
+    if (c < 0x30 || c > 0x39 || digits >= 10) { wellFormed = false; break; }
     digits++;
-    if (!dot) h = (h < 0 ? 0 : h) * 10 + <i32>(c - 0x30);
-    else id = id * 10 + (c - 0x30);
+    if (!dot) hv = hv * 10 + <u64>(c - 0x30);
+    else iv = iv * 10 + <u64>(c - 0x30);
   }
+  if (hv > 0x7fffffff || iv > 0xffffffff) wellFormed = false;
   if (!wellFormed) { dot = false; digits = 0; }
-  let named = dot && digits > 0 && h >= 0;
+  let h = <i32>hv;
+  let id = <u32>iv;
+  let named = dot && digits > 0;
   let mine = named && waiting.has(h) && waiting.get(h) == id;
   if (!mine) {
     // A reply to a request we made whose connection is gone: nothing to do.
     if (named && id >= 1 && id <= serial) return;
     // One that names no request of ours (a handler that lost the frames):
-    // the oldest question gets it, as libzmq's one pipe per connection would
-    // (handlers answer in order), rather than wait for the handshake deadline.
-    let oldest = waiting.keys();
-    if (oldest.length == 0) return;
-    h = oldest[0];
+    // with a single question out it can only be that one's answer, and fails
+    // it as libzmq's one pipe per connection would; with several it could be
+    // anyone's, and is dropped rather than fail a stranger (those handshakes
+    // end at their deadline).
+    if (waiting.size != 1) return;
+    h = waiting.keys()[0];
   }
   waiting.delete(h);
   let p = pipes.get(h);

@@ -531,13 +531,17 @@ test("H11 a ZAP reply with good metadata (X-Role) is accepted", () => {
   stillOpen(p);
 });
 
-test("H11 ZAP replies with an unknown request id, or for a connection already gone, are dropped; the right one is taken", () => {
-  const { core, p, req } = plainAsking();
+test("H11 ZAP replies naming no waiting request are dropped while several wait, or for a connection already gone; each right one is taken", () => {
+  const { core, sock, p, req } = plainAsking();
+  const q = pipeOf(sock).start();
+  q.take();
+  q.feed(Buffer.concat([greeting(3, 1, "PLAIN"), cmd(plainHello("admin", "secret"))]));
   const id = req.frames[2].toString();
   const [pipe, serial] = id.split(".");
-  for (const wrong of [`${pipe}.${Number(serial) + 1}`, `${Number(pipe) + 1}.${serial}`, "x.1", "", `${pipe}`, `${pipe}.`, `.${serial}`, `${id}0`]) {
+  for (const wrong of ["x.1", "", `${pipe}`, `${pipe}.`, `.${serial}`, `${id}0`, "99999999999.1"]) {
     core.zapReply(reply(req, { 2: wrong, 3: "400" }));
     stillOpen(p, `reply id ${JSON.stringify(wrong)} ignored`);
+    stillOpen(q, `reply id ${JSON.stringify(wrong)} ignored by the other`);
   }
   core.zapReply(reply(req, { 3: "200" }));
   assert.is(decode(p.take())[0].name, "WELCOME");
@@ -548,6 +552,12 @@ test("H11 ZAP replies with an unknown request id, or for a connection already go
   b.core.pipeClosed(b.p.h);
   b.core.zapReply(reply(b.req, { 3: "200" }));   // the connection is gone: nothing to do, nothing thrown
   assert.is(b.p.take().length, 0);
+});
+
+test("H11 with one request waiting, a reply naming no request of ours fails it with ERR_ZAP_BAD_REQUEST_ID (libzmq: one ZAP pipe per connection)", () => {
+  const { core, p, req } = plainAsking();
+  core.zapReply(reply(req, { 2: "x.1", 3: "200" }));
+  closedWith(p, R.R_ZAP_BAD_REQUEST_ID);
 });
 
 test("H2 a PLAIN server with no ZAP handler fails the connection with EFAULT (R_NO_ZAP_HANDLER), sends no WELCOME and emits no request", () => {
