@@ -53,6 +53,10 @@ export function commandKind(body: usize, n: u32): i32 {
   return CMD_UNKNOWN;
 }
 
+// 07 "MESSAGE" as one little-endian u64: CURVE's every frame starts so.
+const MESSAGE_NAME_U64: u64 = 0x4547415353454d07;
+@inline export function isMessageCommand(body: usize, n: u32): bool { return n >= 8 && load<u64>(body) == MESSAGE_NAME_U64; }
+
 @inline export function commandData(body: usize): usize { return body + 1 + <usize>load<u8>(body); }
 
 // ZWS 2.0 (RFC 45): one WebSocket message per frame, [flags][body],

@@ -74,6 +74,17 @@ function setShortNonce(prefix: string, n: u64): usize {
   return nonce;
 }
 
+// The per-message constants, as bytes (no string work per frame).
+const MESSAGE_NAME = memory.data<u8>([0x07, 0x4d, 0x45, 0x53, 0x53, 0x41, 0x47, 0x45]); // 07 "MESSAGE"
+const PREFIX_FROM_CLIENT = memory.data<u8>([0x43, 0x75, 0x72, 0x76, 0x65, 0x5a, 0x4d, 0x51, 0x4d, 0x45, 0x53, 0x53, 0x41, 0x47, 0x45, 0x43]); // "CurveZMQMESSAGEC"
+const PREFIX_FROM_SERVER = memory.data<u8>([0x43, 0x75, 0x72, 0x76, 0x65, 0x5a, 0x4d, 0x51, 0x4d, 0x45, 0x53, 0x53, 0x41, 0x47, 0x45, 0x53]); // "CurveZMQMESSAGES"
+
+function messageNonce(prefix: usize, n: u64): usize {
+  memory.copy(nonce, prefix, 16);
+  storeU64BE(nonce + 16, n);
+  return nonce;
+}
+
 function pushName(o: Bytes, name: string): void { o.push8(<u32>name.length); o.pushString(name); }
 
 function wipeScratch(): void { if (scratch.cap) memory.fill(scratch.ptr, 0, scratch.cap); scratch.len = 0; }
@@ -101,8 +112,8 @@ class CurveBase extends Mechanism {
   @inline at(off: u32): usize { return this.st.ptr + off; }
 
   // Nonce prefixes of the MESSAGEs this side sends and receives.
-  outPrefix(): string { return ""; }
-  inPrefix(): string { return ""; }
+  outPrefix(): usize { return 0; }
+  inPrefix(): usize { return 0; }
 
   // A MESSAGE goes in a data frame (flags 0, or LONG), as libzmq sends it
   // and as its receiver requires: it reads a command-flagged frame's
@@ -114,13 +125,12 @@ class CurveBase extends Mechanism {
     else if (size <= 255) { o.push8(0); o.push8(size); }
     else { o.push8(FLAG_LONG); o.push64BE(<u64>size); }
     let at = o.reserve(size);
-    store<u8>(at, 7);
-    for (let i = 0; i < 7; i++) store<u8>(at + 1 + i, <u8>"MESSAGE".charCodeAt(i));
+    store<u64>(at, load<u64>(MESSAGE_NAME));
     let nn = this.nonceOut++;
     storeU64BE(at + 8, nn);
     store<u8>(at + 32, flags);
     if (n) memory.copy(at + 33, data, n);
-    seal(at + 16, at + 32, 1 + n, setShortNonce(this.outPrefix(), nn), this.at(K_MSG));
+    seal(at + 16, at + 32, 1 + n, messageNonce(this.outPrefix(), nn), this.at(K_MSG));
     o.len += size;
   }
 
@@ -132,7 +142,7 @@ class CurveBase extends Mechanism {
     let pt = e.plain;
     pt.len = 0;
     let out = pt.reserve(len);
-    if (!open(out, body + MESSAGE_HEAD, n - MESSAGE_HEAD, setShortNonce(this.inPrefix(), nn), this.at(K_MSG))) {
+    if (!open(out, body + MESSAGE_HEAD, n - MESSAGE_HEAD, messageNonce(this.inPrefix(), nn), this.at(K_MSG))) {
       p.fail(R.R_CRYPTOGRAPHIC, now);
       return -1;
     }
@@ -162,8 +172,8 @@ const ST_SIZE: u32 = 288;
 
 export class CurveClient extends CurveBase {
   step: i32 = 0; // 0: awaiting WELCOME, 1: awaiting READY
-  outPrefix(): string { return "CurveZMQMESSAGEC"; }
-  inPrefix(): string { return "CurveZMQMESSAGES"; }
+  outPrefix(): usize { return PREFIX_FROM_CLIENT; }
+  inPrefix(): usize { return PREFIX_FROM_SERVER; }
   commandLimit(): u32 { return this.step == 0 ? max(WELCOME_SIZE, ERROR_COMMAND_MAX) : READY_MIN + CURVE_METADATA_MAX; }
   oversizeReason(): i32 { return this.step == 0 ? R.R_MALFORMED_WELCOME : R.R_MALFORMED_READY; }
 
@@ -271,8 +281,8 @@ export class CurveServer extends CurveBase {
   // The nonce of the cookie this connection was given, all it keeps of the client before INITIATE.
   cookieA: u64 = 0;
   cookieB: u64 = 0;
-  outPrefix(): string { return "CurveZMQMESSAGES"; }
-  inPrefix(): string { return "CurveZMQMESSAGEC"; }
+  outPrefix(): usize { return PREFIX_FROM_SERVER; }
+  inPrefix(): usize { return PREFIX_FROM_CLIENT; }
   asServer(): bool { return true; }
   // A HELLO is exactly 200 bytes (RFC 26): a header that says more is refused at once.
   commandLimit(): u32 { return this.step == 0 ? HELLO_SIZE : this.step == 1 ? INITIATE_MIN + CURVE_METADATA_MAX : 0; }

@@ -17,7 +17,7 @@ import { PIPE_BUDGET_DEFAULT } from "../budget";
 import { PT_HEARTBEAT, PT_PING_TIMEOUT, PT_PEER_TTL } from "../timers";
 import { FLAG_MORE, FLAG_LONG, compatiblePeers, ROUTER, PING_CONTEXT_MAX } from "./wire";
 import {
-  commandKind, commandData, Metadata, parseMetadata, writeError, writePing, writePong,
+  commandKind, commandData, isMessageCommand, Metadata, parseMetadata, writeError, writePing, writePong,
   writeSubscription, CMD_READY, CMD_ERROR, CMD_PING, CMD_PONG, CMD_SUBSCRIBE, CMD_CANCEL, CMD_MESSAGE, ZWS_FLAG_MORE,
 } from "./command";
 import { Mechanism } from "./mechanism";
@@ -134,7 +134,7 @@ export class ZmtpEngine extends Engine {
   protected command(p: Pipe, now: f64): void {
     let body = this.cmd.ptr;
     let n = this.cmd.len;
-    let kind = commandKind(body, n);
+    let kind = this.state == ST_ACTIVE && isMessageCommand(body, n) ? CMD_MESSAGE : commandKind(body, n);
     let data = n ? commandData(body) : body;
     let dlen = n ? <u32>(body + n - data) : 0;
     if (this.state == ST_HANDSHAKE) this.mechanism.command(this, p, kind, data, dlen, body, n, now);
