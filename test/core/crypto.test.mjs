@@ -231,6 +231,83 @@ test("the stream xors in place and in pieces the same as whole", () => {
   same(mem().subarray(p, p + 1000), whole, "in place");
 });
 
+// The four-block (wasm SIMD) path takes every whole 256 bytes of a stream,
+// the scalar one the rest; both must give exactly the stream the Salsa20
+// core gives block by block. The reference here is that core, called once
+// per 64-byte block with the 64-bit counter written out in full.
+const u64le = (v) => { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt.asUintN(64, BigInt(v))); return b; };
+function coreStream(len, n8, k, ic) {
+  const out = Buffer.alloc(Math.ceil(len / 64) * 64);
+  for (let b = 0; b * 64 < len; b++) c.salsa20Core(Buffer.concat([n8, u64le(BigInt(ic) + BigInt(b))]), k).copy(out, b * 64);
+  return out.subarray(0, len);
+}
+const xorBytes = (a, b) => Buffer.from(a).map((v, i) => v ^ b[i]);
+
+test("the four-block and one-block paths give the core's stream for every length 0..1100", () => {
+  const r = rng(21);
+  for (const ic of [0, 1, 3, 1000]) {
+    const k = r.bytes(32), n8 = r.bytes(8), nx = r.bytes(24);
+    const ref = coreStream(1100, n8, k, ic);
+    const sub = c.hsalsa20(nx.subarray(0, 16), k);
+    const refX = coreStream(1100, nx.subarray(16), sub, ic);
+    const m = r.bytes(1100);
+    for (let len = 0; len <= 1100; len++) {
+      const mm = m.subarray(0, len);
+      same(c.salsa20Xor(mm, n8, k, ic), xorBytes(mm, ref), `salsa20, ic ${ic}, length ${len}`);
+      same(c.xsalsa20Xor(mm, nx, k, ic), xorBytes(mm, refX), `xsalsa20, ic ${ic}, length ${len}`);
+    }
+  }
+});
+
+test("the block counter carries into its high word inside and across a four-block group", () => {
+  const r = rng(22);
+  const k = r.bytes(32), n8 = r.bytes(8);
+  // Groups that start 1, 2, 3 and 4 blocks before 2^32, and just after it.
+  for (const back of [1, 2, 3, 4, 5, 7, 8]) {
+    const ic = 2 ** 32 - back;
+    for (const len of [256, 511, 512, 1024 + 64 + 5]) {
+      const m = r.bytes(len);
+      same(c.salsa20Xor(m, n8, k, ic), xorBytes(m, coreStream(len, n8, k, ic)), `ic 2^32 - ${back}, length ${len}`);
+    }
+  }
+  same(c.salsa20Xor(Buffer.alloc(512), n8, k, 0xffffffff).subarray(64), coreStream(448, n8, k, 2 ** 32), "from 2^32 on");
+});
+
+test("the stream is the same at every alignment of input and output, and in place", () => {
+  const r = rng(23);
+  const k = r.bytes(32), n = r.bytes(24);
+  for (const len of [255, 256, 257, 300, 1000, 4099]) {
+    const m = r.bytes(len);
+    const want = c.xsalsa20Xor(m, n, k);
+    const { ptrs: [pi, po, np, kp], mem } = c.layout(len + 16, len + 16, 24, 32);
+    for (let a = 0; a < 16; a++) {
+      for (const b of [0, 1, 3, 4, 8, 13, 15]) {
+        const v = mem(); v.set(m, pi + a); v.set(n, np); v.set(k, kp);
+        c.x.crypto_xsalsa20_xor(po + b, pi + a, len, np, kp, 0);
+        same(mem().subarray(po + b, po + b + len), want, `length ${len}, in + ${a}, out + ${b}`);
+      }
+      const v = mem(); v.set(m, pi + a);
+      c.x.crypto_xsalsa20_xor(pi + a, pi + a, len, np, kp, 0);
+      same(mem().subarray(pi + a, pi + a + len), want, `length ${len}, in place at + ${a}`);
+    }
+  }
+});
+
+test("large random messages: the stream and seal agree with tweetnacl", () => {
+  const r = rng(24);
+  const lengths = [256 * 1024, 1 << 20, (1 << 20) + 13, 3 * 65536 - 1];
+  for (let i = 0; i < 12; i++) lengths.push(r.int(300000));
+  for (const len of lengths) {
+    const k = r.bytes(32), n = r.bytes(24), m = r.bytes(len);
+    const want = new Uint8Array(len);
+    nacl.lowlevel.crypto_stream_xor(want, 0, m, 0, len, n, k);
+    same(c.xsalsa20Xor(m, n, k), want, `stream, length ${len}`);
+    const box = c.seal(m, n, k);
+    same(box, nacl.secretbox(m, n, k), `seal, length ${len}`);
+    same(c.open(box, n, k), m, `open, length ${len}`);
+  }
+});
+
 // ---- Poly1305 ----
 
 const ietf = Buffer.from("Any submission to the IETF intended by the Contributor for publication as all or part " +
