@@ -361,6 +361,27 @@ test("Poly1305 matches NaCl's onetimeauth test, one-shot and in pieces", () => {
   same(c.poly1305Parts([m.subarray(0, 100), m.subarray(100, 100), m.subarray(100)], rs), hex("f3ffc7703f9400e52a7dfb4b3d3305d9"));
 });
 
+// Poly1305 takes whole runs two blocks at a time (h·r^2 + m·r) and an odd
+// block alone; the extremes (r and the message all ones, so every limb
+// product is as large as clamping allows) must still agree with tweetnacl,
+// however the updates cut the message into odd and even runs of blocks.
+test("Poly1305 agrees with tweetnacl at the largest limbs, one-shot and in odd and even runs", () => {
+  const r = rng(25);
+  const tag = (m, key) => { const t = new Uint8Array(16); nacl.lowlevel.crypto_onetimeauth(t, 0, m, 0, m.length, key); return t; };
+  const keys = [Buffer.alloc(32, 0xff), Buffer.concat([Buffer.alloc(16, 0xff), Buffer.alloc(16)]), Buffer.alloc(32)];
+  for (let i = 0; i < 60; i++) keys.push(r.bytes(32));
+  for (const [i, key] of keys.entries()) {
+    for (const len of [0, 15, 16, 17, 31, 32, 33, 48, 64, 1000, 4096 + 7, r.int(70000)]) {
+      const m = i % 3 === 0 ? Buffer.alloc(len, 0xff) : r.bytes(len);
+      const want = tag(m, key);
+      same(c.poly1305(m, key), want, `key ${i}, length ${len}`);
+      const parts = [];
+      for (let at = 0; at < len;) { const n = Math.min(16 * r.int(5) + (r.int(4) === 0 ? r.int(16) : 0), len - at); parts.push(m.subarray(at, at + n)); at += n; }
+      same(c.poly1305Parts(parts, key), want, `key ${i}, length ${len}, in ${parts.length} parts`);
+    }
+  }
+});
+
 // ---- boxes ----
 
 test("crypto_box_beforenm gives NaCl's first key from either side (box, box2, core1)", () => {
