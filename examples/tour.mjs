@@ -57,6 +57,45 @@ async function reqRep(transport) {
   return { sent: rounds, received };
 }
 
+// REQ ↔ REP under CURVE (RFC 26): keys from curveKeyPair(), every frame encrypted.
+async function curveReqRep(transport) {
+  const server = zmq.curveKeyPair();
+  const client = zmq.curveKeyPair();
+  const rep = new zmq.Reply({ curveServer: true, curveSecretKey: server.secretKey });
+  await rep.bind(endpoint(transport, "curve"));
+  const req = new zmq.Request({ curveServerKey: server.publicKey, curvePublicKey: client.publicKey, curveSecretKey: client.secretKey });
+  req.connect(rep.lastEndpoint);
+  (async () => { for await (const [m] of rep) await rep.send(Buffer.concat([Buffer.from("re: "), m])); })();
+  const rounds = 2000;
+  let received = 0;
+  for (let i = 0; i < rounds; i++) {
+    await req.send(`secret ${i}`);
+    const [answer] = await req.receive();
+    if (answer.toString() === `re: secret ${i}`) received++;
+  }
+  req.close(); rep.close();
+  return { sent: rounds, received };
+}
+
+// PUSH → PULL under PLAIN (RFC 24), the password checked by an Authenticator (ZAP, RFC 27).
+async function plainPipeline(transport) {
+  const auth = new zmq.Authenticator();
+  auth.configurePlain({ tour: "guide" });
+  await auth.start();
+  const pull = new zmq.Pull({ plainServer: true });
+  await pull.bind(endpoint(transport, "plain"));
+  const push = new zmq.Push({ plainUsername: "tour", plainPassword: "guide" });
+  push.connect(pull.lastEndpoint);
+  const count = 5000;
+  const sending = (async () => { for (let i = 0; i < count; i++) await push.send(`job ${i}`); })();
+  let received = 0;
+  for (; received < count; received++) await pull.receive();
+  await sending;
+  push.close(); pull.close();
+  await auth.stop();
+  return { sent: count, received };
+}
+
 async function pubSub(transport) {
   const pub = new zmq.Publisher();
   await pub.bind(endpoint(transport, "pubsub"));
@@ -231,6 +270,8 @@ await pattern("REQ ↔ REP", "tcp", () => reqRep("tcp"));
 await pattern("PUB → SUB (filtered)", "tcp", () => pubSub("tcp"));
 await pattern("DEALER ×3 ↔ ROUTER", "tcp", () => dealerRouter("tcp"));
 await pattern("PAIR ↔ PAIR", "ipc", () => pair(zmq.Pair, "ipc", "pair"));
+await pattern("REQ ↔ REP, CURVE", "tcp", () => curveReqRep("tcp"));
+await pattern("PUSH → PULL, PLAIN+ZAP", "tcp", () => plainPipeline("tcp"));
 console.log("\nScalability Protocols (wasmq/sp)");
 await pattern("SP REQ ↔ REP", "tcp", () => spReqRep("tcp"));
 await pattern("SP PUSH → PULL", "ipc", () => pipeline(sp, "ipc"));
