@@ -54,8 +54,11 @@ export function boxBeforenm(k: usize, pk: usize, sk: usize): void {
 
 // Derives the subkey and keystream block 0, and keys Poly1305 with its
 // first half.
-@inline function begin(nonce: usize, k: usize): void {
-  hsalsa20(SUBKEY, nonce, k);
+// `subkey`: k is already HSalsa20(k, nonce[0..16)) (xsalsaSubkey), for a
+// caller whose nonces share their first 16 bytes (CurveZMQ's MESSAGEs).
+@inline function begin(nonce: usize, k: usize, subkey: bool): void {
+  if (subkey) memory.copy(SUBKEY, k, 32);
+  else hsalsa20(SUBKEY, nonce, k);
   salsa20Block(BLOCK0, nonce + 16, 0, SUBKEY);
   polyInit(BLOCK0);
 }
@@ -83,8 +86,19 @@ function cipher(dst: usize, src: usize, len: u32, from: u32, nonce: usize): void
 }
 
 // XSalsa20-Poly1305 seal: writes mlen + 16 bytes at out, tag then ciphertext.
-export function seal(out: usize, m: usize, mlen: u32, nonce: usize, k: usize): void {
-  begin(nonce, k);
+export function seal(out: usize, m: usize, mlen: u32, nonce: usize, k: usize): void { sealWith(out, m, mlen, nonce, k, false); }
+
+// The same with k = xsalsaSubkey(k, nonce[0..16)) made once beforehand;
+// only nonce[16..24) is read.
+export function sealSub(out: usize, m: usize, mlen: u32, nonce: usize, sub: usize): void { sealWith(out, m, mlen, nonce, sub, true); }
+
+// The XSalsa20 subkey of key k for nonces starting with these 16 bytes
+// (HSalsa20, "Extending the Salsa20 nonce"): what every seal or open with
+// such a nonce derives first.
+export function xsalsaSubkey(sub: usize, nonce16: usize, k: usize): void { hsalsa20(sub, nonce16, k); }
+
+@inline function sealWith(out: usize, m: usize, mlen: u32, nonce: usize, k: usize, subkey: bool): void {
+  begin(nonce, k, subkey);
   let c = out + 16;
   // Slices: [0, 32) from block 0, then SLICE bytes at a time from 32.
   let at: u32 = 0;
@@ -102,10 +116,15 @@ export function seal(out: usize, m: usize, mlen: u32, nonce: usize, k: usize): v
 // The inverse: verifies the tag over c[16..clen) first, in constant time;
 // only then decrypts into out. On a short box or a bad tag returns false
 // and out is untouched.
-export function open(out: usize, c: usize, clen: u32, nonce: usize, k: usize): bool {
+export function open(out: usize, c: usize, clen: u32, nonce: usize, k: usize): bool { return openWith(out, c, clen, nonce, k, false); }
+
+// open() with a subkey made by xsalsaSubkey, as sealSub.
+export function openSub(out: usize, c: usize, clen: u32, nonce: usize, sub: usize): bool { return openWith(out, c, clen, nonce, sub, true); }
+
+@inline function openWith(out: usize, c: usize, clen: u32, nonce: usize, k: usize, subkey: bool): bool {
   if (clen < 16) return false;
   let mlen = clen - 16;
-  begin(nonce, k);
+  begin(nonce, k, subkey);
   polyUpdate(c + 16, mlen);
   polyFinish(TAG);
   // Every byte is compared whatever the earlier ones were: the time taken

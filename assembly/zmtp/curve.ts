@@ -20,7 +20,7 @@ import { Bytes, loadU64BE, storeU64BE, bytesEqual } from "../bytes";
 import { Pipe } from "../pipe";
 import * as R from "../errors";
 import { randomBytes } from "../entropy";
-import { KEY_BYTES, MAC_BYTES, x25519Base, boxBeforenm, seal, open } from "../crypto/box";
+import { KEY_BYTES, MAC_BYTES, x25519Base, boxBeforenm, seal, open, sealSub, openSub, xsalsaSubkey } from "../crypto/box";
 import { ZmtpEngine } from "./engine";
 import { FLAG_LONG } from "./wire";
 import { Mechanism, peerError, ERROR_COMMAND_MAX } from "./mechanism";
@@ -130,7 +130,7 @@ class CurveBase extends Mechanism {
     storeU64BE(at + 8, nn);
     store<u8>(at + 32, flags);
     if (n) memory.copy(at + 33, data, n);
-    seal(at + 16, at + 32, 1 + n, messageNonce(this.outPrefix(), nn), this.at(K_MSG));
+    sealSub(at + 16, at + 32, 1 + n, messageNonce(this.outPrefix(), nn), this.at(SUB_OUT));
     o.len += size;
   }
 
@@ -142,13 +142,21 @@ class CurveBase extends Mechanism {
     let pt = e.plain;
     pt.len = 0;
     let out = pt.reserve(len);
-    if (!open(out, body + MESSAGE_HEAD, n - MESSAGE_HEAD, messageNonce(this.inPrefix(), nn), this.at(K_MSG))) {
+    if (!openSub(out, body + MESSAGE_HEAD, n - MESSAGE_HEAD, messageNonce(this.inPrefix(), nn), this.at(SUB_IN))) {
       p.fail(R.R_CRYPTOGRAPHIC, now);
       return -1;
     }
     this.nonceIn = nn;
     pt.len = len;
     return <i32>len;
+  }
+
+  // The handshake is over: every MESSAGE nonce of a direction starts with
+  // the same 16 bytes, so its XSalsa20 subkey is made once, not per frame.
+  protected keysReady(): void {
+    xsalsaSubkey(this.at(SUB_OUT), this.outPrefix(), this.at(K_MSG));
+    xsalsaSubkey(this.at(SUB_IN), this.inPrefix(), this.at(K_MSG));
+    this.done = true;
   }
 
   // This side's metadata, boxed: READY (server) or inside INITIATE (client).
@@ -168,7 +176,9 @@ const CN_SEC: u32 = 96;      // client: c'
 const CN_SERVER: u32 = 128;  // client: S'
 const COOKIE: u32 = 160;     // client: the cookie (96)
 const CLIENT_KEY: u32 = 256; // server: C, for ZAP
-const ST_SIZE: u32 = 288;
+const SUB_OUT: u32 = 288;    // the XSalsa20 subkeys of the MESSAGE key for each direction's nonce prefix
+const SUB_IN: u32 = 320;
+const ST_SIZE: u32 = 352;
 
 export class CurveClient extends CurveBase {
   step: i32 = 0; // 0: awaiting WELCOME, 1: awaiting READY
@@ -271,7 +281,7 @@ export class CurveClient extends CurveBase {
     memory.fill(this.at(CN_SEC), 0, KEY_BYTES);
     memory.fill(this.at(K_HELLO), 0, KEY_BYTES);
     if (!e.peerMetadata(p, pt, mlen, now)) return;
-    this.done = true;
+    this.keysReady();
     e.handshakeDone(p, now);
   }
 }
@@ -409,7 +419,7 @@ export class CurveServer extends CurveBase {
     scratch.len = 0;
     o.len += size;
     p.signalOutput();
-    this.done = true;
+    this.keysReady();
     e.handshakeDone(p, now);
   }
 }
