@@ -175,17 +175,26 @@ class Peer:
     def drain(self):
         while True:
             try:
-                frames = self.sock.recv_multipart(zmq.NOBLOCK)
+                frames = self.sock.recv_multipart(zmq.NOBLOCK, copy=False)
             except zmq.Again:
                 return
             except zmq.ZMQError as e:
                 if e.errno == zmq.EFSM:
                     return
                 raise
-            emit({"event": "recv", "n": self.received, "frames": [describe(f) for f in frames]})
+            ev = {"event": "recv", "n": self.received, "frames": [describe(f.bytes) for f in frames]}
+            self.describe_received(ev, frames)
+            emit(ev)
             self.received += 1
             if self.echo:
-                self.sock.send_multipart(frames)
+                self.sock.send_multipart([f.bytes for f in frames])
+
+    def describe_received(self, ev, frames):
+        """A subclass adds message properties to a "recv" event here."""
+
+    def extra_sockets(self):
+        """(socket, handler) pairs a subclass wants polled beside the peer's own."""
+        return []
 
     def drain_monitor(self):
         while True:
@@ -220,9 +229,15 @@ class Peer:
         poller.register(stdin_fd, zmq.POLLIN)
         if self.monitor is not None:
             poller.register(self.monitor, zmq.POLLIN)
+        extra = self.extra_sockets()
+        for sock, _ in extra:
+            poller.register(sock, zmq.POLLIN)
         while self.running:
             timeout = self.tick_repeat()
             events = dict(poller.poll(timeout))
+            for sock, handler in extra:
+                if sock in events:
+                    handler()
             if self.monitor is not None and self.monitor in events:
                 self.drain_monitor()
             if self.sock in events:

@@ -139,48 +139,16 @@ class SecurePeer(Peer):
             )
 
     # -- I/O: pyzmq_peer.py's, with the User-Id property and the ZAP socket ---
-    def drain(self):
-        while True:
-            try:
-                frames = self.sock.recv_multipart(zmq.NOBLOCK, copy=False)
-            except zmq.Again:
-                return
-            except zmq.ZMQError as e:
-                if e.errno == zmq.EFSM:
-                    return
-                raise
-            ev = {"event": "recv", "n": self.received, "frames": [describe(f.bytes) for f in frames]}
-            try:
-                user_id = frames[-1].get("User-Id")
-            except zmq.ZMQError:
-                user_id = None
-            if user_id:
-                ev["user_id"] = user_id
-            emit(ev)
-            self.received += 1
-            if self.echo:
-                self.sock.send_multipart([f.bytes for f in frames])
+    def describe_received(self, ev, frames):
+        try:
+            user_id = frames[-1].get("User-Id")
+        except zmq.ZMQError:
+            user_id = None
+        if user_id:
+            ev["user_id"] = user_id
 
-    def loop(self):
-        poller = zmq.Poller()
-        poller.register(self.sock, zmq.POLLIN)
-        stdin_fd = sys.stdin.fileno()
-        poller.register(stdin_fd, zmq.POLLIN)
-        if self.monitor is not None:
-            poller.register(self.monitor, zmq.POLLIN)
-        if self.zap_sock is not None:
-            poller.register(self.zap_sock, zmq.POLLIN)
-        while self.running:
-            timeout = self.tick_repeat()
-            events = dict(poller.poll(timeout))
-            if self.zap_sock is not None and self.zap_sock in events:
-                self.serve_zap()
-            if self.monitor is not None and self.monitor in events:
-                self.drain_monitor()
-            if self.sock in events:
-                self.drain()
-            if stdin_fd in events:
-                self.read_stdin()
+    def extra_sockets(self):
+        return [(self.zap_sock, self.serve_zap)] if self.zap_sock is not None else []
 
     def close(self):
         if self.zap_sock is not None:
