@@ -338,9 +338,12 @@ class Session {
       await this.beforeFirstSend();
       await this.sendRepeatedly();
       sendingOver = true;
-      // nngcat: after the last send, receive for one more interval.
+      // nngcat: after the last send, receive for one more interval; with a
+      // --recv-timeout, until it is quiet that long. Otherwise --count stops
+      // the run after its sends (the help's promise), and a single send
+      // without it keeps printing what arrives.
       if (this.cfg.interval !== null) await this.sleep(this.cfg.interval);
-      else await receiving;
+      else if (this.cfg.count === null || this.cfg.recvTimeout !== null) await receiving;
     })();
     receiving.catch(() => {});
     sending.catch(() => {});

@@ -31,6 +31,15 @@ function serve(s, answer) {
   })().catch(() => {});
 }
 
+it("zmq pair --count 1 --data x sends once and exits 0 (a pair with a message stops after its --count sends)", async (res) => {
+  const peer = sock(res, zmq.Pair);
+  await peer.bind("tcp://127.0.0.1:0");
+  const r = await runCli(res, ["zmq", "pair", "--connect", peer.lastEndpoint, "--count", "1", "--data", "x"]);
+  assert.is(r.code, 0, r.stderr);
+  const [m] = await withTimeout(peer.receive(), 5000, "the pair's message");
+  assert.is(m.toString(), "x");
+});
+
 it("zmq push --count 3 --interval 0.1: three messages about 100 ms apart, then exit 0", async (res) => {
   const pull = sock(res, zmq.Pull);
   await pull.bind("tcp://127.0.0.1:0");
