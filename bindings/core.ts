@@ -634,7 +634,7 @@ export class Core {
     const u8 = this.views();
     const frames: Buffer[] = [];
     for (let at = ptr; at < ptr + len;) {
-      const n = u8[at] | (u8[at + 1] << 8) | (u8[at + 2] << 16) | (u8[at + 3] << 24);
+      const n = readU32LE(u8, at);
       const f = alloc(n);
       f.set(u8.subarray(at + 4, at + 4 + n));
       frames.push(f);

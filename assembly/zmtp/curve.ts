@@ -27,7 +27,7 @@ import { Mechanism, peerError, ERROR_COMMAND_MAX } from "./mechanism";
 import {
   CMD_HELLO, CMD_WELCOME, CMD_INITIATE, CMD_READY, CMD_ERROR, frameCommandHeader, metadataSize, writeMetadata,
 } from "./command";
-import { zapAsk, ZAP_POLICY_UNLESS_ENFORCED, ZAP_SKIP, ZAP_WAIT } from "./zap";
+import { zapAsk, ZAP_POLICY_UNLESS_ENFORCED, ZAP_SKIP } from "./zap";
 
 // MESSAGE plaintext flags (libzmq's): the frame's MORE, and COMMAND for
 // PING/PONG and subscriptions.
@@ -70,6 +70,10 @@ function setNonce(prefix: string, tail: usize, tailLen: u32): usize {
 
 function setShortNonce(prefix: string, n: u64): usize {
   for (let i = 0; i < 16; i++) store<u8>(nonce + i, <u8>prefix.charCodeAt(i));
+  return shortNonceTail(n);
+}
+
+@inline function shortNonceTail(n: u64): usize {
   storeU64BE(nonce + 16, n);
   return nonce;
 }
@@ -81,11 +85,14 @@ const PREFIX_FROM_SERVER = memory.data<u8>([0x43, 0x75, 0x72, 0x76, 0x65, 0x5a, 
 
 function messageNonce(prefix: usize, n: u64): usize {
   memory.copy(nonce, prefix, 16);
-  storeU64BE(nonce + 16, n);
-  return nonce;
+  return shortNonceTail(n);
 }
 
-function pushName(o: Bytes, name: string): void { o.push8(<u32>name.length); o.pushString(name); }
+// A command's name at `at`: its length byte, then its letters.
+function putName(at: usize, name: string): void {
+  store<u8>(at, <u8>name.length);
+  for (let i = 0; i < name.length; i++) store<u8>(at + 1 + i, <u8>name.charCodeAt(i));
+}
 
 function wipeScratch(): void { if (scratch.cap) memory.fill(scratch.ptr, 0, scratch.cap); scratch.len = 0; }
 
@@ -197,8 +204,7 @@ export class CurveClient extends CurveBase {
     frameCommandHeader(o, HELLO_SIZE, e.ws);
     let h = o.reserve(HELLO_SIZE);
     memory.fill(h, 0, HELLO_SIZE);
-    store<u8>(h, 5);
-    for (let i = 0; i < 5; i++) store<u8>(h + 1 + i, <u8>"HELLO".charCodeAt(i));
+    putName(h, "HELLO");
     store<u8>(h + 6, 1);
     memory.copy(h + 80, this.at(CN_PUB), KEY_BYTES);
     let nn = this.nonceOut++;
@@ -253,8 +259,7 @@ export class CurveClient extends CurveBase {
     let o = p.out;
     frameCommandHeader(o, size, e.ws);
     let at = o.reserve(size);
-    store<u8>(at, 8);
-    for (let i = 0; i < 8; i++) store<u8>(at + 1 + i, <u8>"INITIATE".charCodeAt(i));
+    putName(at, "INITIATE");
     memory.copy(at + 9, this.at(COOKIE), 96);
     let nn = this.nonceOut++;
     storeU64BE(at + 105, nn);
@@ -335,8 +340,7 @@ export class CurveServer extends CurveBase {
     let o = p.out;
     frameCommandHeader(o, WELCOME_SIZE, e.ws);
     let at = o.reserve(WELCOME_SIZE);
-    store<u8>(at, 7);
-    for (let i = 0; i < 7; i++) store<u8>(at + 1 + i, <u8>"WELCOME".charCodeAt(i));
+    putName(at, "WELCOME");
     randomBytes(at + 8, 16);
     seal(at + 24, w + 16, 128, setNonce("WELCOME-", at + 8, 16), k);
     o.len += WELCOME_SIZE;
@@ -409,8 +413,7 @@ export class CurveServer extends CurveBase {
     let o = p.out;
     frameCommandHeader(o, size, e.ws);
     let at = o.reserve(size);
-    store<u8>(at, 5);
-    for (let i = 0; i < 5; i++) store<u8>(at + 1 + i, <u8>"READY".charCodeAt(i));
+    putName(at, "READY");
     let nn = this.nonceOut++;
     storeU64BE(at + 6, nn);
     scratch.len = 0;

@@ -13,7 +13,7 @@ import * as R from "../errors";
 import { ZmtpEngine } from "./engine";
 import { Mechanism, peerError, HANDSHAKE_COMMAND_MAX, ERROR_COMMAND_MAX } from "./mechanism";
 import { CMD_HELLO, CMD_WELCOME, CMD_INITIATE, CMD_READY, CMD_ERROR, frameCommandHeader, writeMetadataCommand } from "./command";
-import { zapAsk, ZAP_POLICY_REQUIRED, ZAP_WAIT, ZAP_SKIP } from "./zap";
+import { zapAsk, ZAP_POLICY_REQUIRED } from "./zap";
 
 // libzmq's PLAIN spells its ERROR's name with a C escape that swallows the
 // E ("\x05ERROR" is 0x5e "RROR"), and its PLAIN client recognises only that
@@ -90,9 +90,8 @@ export class PlainServer extends Mechanism {
       let plen = <u32>load<u8>(data + 1 + ulen);
       if (1 + ulen + 1 + plen != n) { p.fail(R.R_MALFORMED_HELLO, now); return; }
       this.step = S_ZAP;
-      let r = zapAsk(e, p, ZAP_POLICY_REQUIRED, "PLAIN", data + 1, ulen, data + 2 + ulen, plen, 2, now);
-      if (r == ZAP_SKIP) this.zapAccepted(e, p, now);
-      else if (r != ZAP_WAIT) return;
+      // A PLAIN server always asks: no handler fails the pipe (zap.ts).
+      zapAsk(e, p, ZAP_POLICY_REQUIRED, "PLAIN", data + 1, ulen, data + 2 + ulen, plen, 2, now);
       return;
     }
     if (this.step == S_INITIATE && kind == CMD_INITIATE) {

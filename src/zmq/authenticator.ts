@@ -16,7 +16,8 @@
 import { Socket } from "./socket.js";
 import { ZmqType } from "../../bindings/shared.js";
 import { ZAP_ENDPOINT } from "./zap-courier.js";
-import { z85Encode, z85Decode } from "./z85.js";
+import { z85Encode } from "./z85.js";
+import { keyBytes } from "./keys.js";
 import { optionError } from "../options.js";
 import { platform } from "../platform.js";
 
@@ -137,17 +138,8 @@ function sameSecret(a: Uint8Array, b: Uint8Array): boolean {
   return (same & (a.length === b.length ? 1 : 0)) === 1;
 }
 
-// A CURVE key given as 40 Z85 characters or 32 bytes, as Z85; a TypeError (EINVAL) otherwise.
-function z85Key(k: unknown, where: string): string {
-  if (typeof k === "string") {
-    if (k.length === 40) {
-      try { return z85Encode(z85Decode(k)); } catch { /* reported below */ }
-    }
-    throw optionError(`${where}: ${JSON.stringify(k)} is not a CURVE public key (40 Z85 characters)`);
-  }
-  if (k instanceof Uint8Array && k.length === 32) return z85Encode(k);
-  throw optionError(`${where}: a CURVE public key is 40 Z85 characters or 32 bytes`);
-}
+// A CURVE public key given as 40 Z85 characters or 32 bytes, as Z85; a TypeError (EINVAL) otherwise.
+const z85Key = (k: unknown, where: string): string => z85Encode(keyBytes(`${where}: a CURVE public key`, k));
 
 // czmq's certificate format (pyzmq's too): lines "public-key = "<Z85>"",
 // "#" comments, the rest ignored. Only the public key matters here.

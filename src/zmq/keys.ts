@@ -23,18 +23,21 @@ export function curveKeyPair(): CurveKeyPair {
 
 /** The public key of a secret key (Z85 string or 32 bytes), as Z85. */
 export function curvePublicKey(secretKey: string | Uint8Array): string {
-  return z85Encode(core().curvePublicKey(keyBytes("secretKey", secretKey)));
+  return z85Encode(core().curvePublicKey(keyBytes("The secret key", secretKey)));
 }
 
-/** A key given as 40 Z85 characters or 32 bytes, as its 32 bytes; a TypeError (code EINVAL) otherwise. */
-export function keyBytes(name: string, v: unknown): Uint8Array {
+/**
+ * A key given as 40 Z85 characters or 32 bytes, as its 32 bytes; a TypeError
+ * (code EINVAL) naming `what` (e.g. 'Option "curveServerKey"') otherwise.
+ */
+export function keyBytes(what: string, v: unknown): Uint8Array {
   if (typeof v === "string") {
-    if (v.length !== 40) throw optionError(`Option "${name}" must be a 40-character Z85 key or 32 bytes, not a string of ${v.length} characters`);
-    try { return z85Decode(v); } catch (err) { throw optionError(`Option "${name}" is not a Z85 key: ${(err as Error).message}`); }
+    if (v.length !== 40) throw optionError(`${what} must be a 40-character Z85 key or 32 bytes, not a string of ${v.length} characters`);
+    try { return z85Decode(v); } catch (err) { throw optionError(`${what} is not a Z85 key: ${(err as Error).message}`); }
   }
   if (v instanceof Uint8Array) {
-    if (v.length !== 32) throw optionError(`Option "${name}" must be a 40-character Z85 key or 32 bytes, not ${v.length} bytes`);
+    if (v.length !== 32) throw optionError(`${what} must be a 40-character Z85 key or 32 bytes, not ${v.length} bytes`);
     return new Uint8Array(v);
   }
-  throw optionError(`Option "${name}" must be a 40-character Z85 key or 32 bytes`);
+  throw optionError(`${what} must be a 40-character Z85 key or 32 bytes`);
 }

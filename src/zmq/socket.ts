@@ -61,7 +61,7 @@ export class Socket extends SocketBase {
     this.wsProtocolsFor(this.securityMechanism);
   }
 
-  private setSecurityBytes(name: string, opt: number, v: unknown, bytes: Uint8Array | string | null): void {
+  private setSecurityBytes(opt: number, bytes: Uint8Array | string | null): void {
     this.setCoreBytes(opt, bytes ?? "");
     this.wsProtocolsFor(this.securityMechanism);
   }
@@ -84,14 +84,14 @@ export class Socket extends SocketBase {
   get plainUsername(): string | null { return this._plainUsername; }
   set plainUsername(v: string | null) {
     const u = this.checked<string | Buffer | null>("plainUsername", v);
-    this.setSecurityBytes("plainUsername", Opt.PLAIN_USERNAME, u, u);
+    this.setSecurityBytes(Opt.PLAIN_USERNAME, u);
     this._plainUsername = u === null || u === "" ? null : String(u);
   }
   /** The PLAIN password this client sends. */
   get plainPassword(): string | null { return this._plainPassword; }
   set plainPassword(v: string | null) {
     const w = this.checked<string | Buffer | null>("plainPassword", v);
-    this.setSecurityBytes("plainPassword", Opt.PLAIN_PASSWORD, w, w);
+    this.setSecurityBytes(Opt.PLAIN_PASSWORD, w);
     this._plainPassword = w === null || w === "" ? null : String(w);
   }
 
@@ -111,8 +111,8 @@ export class Socket extends SocketBase {
   private setCurveKey(name: string, opt: number, v: unknown): void {
     const k = this.checked<string | Uint8Array | null>(name, v);
     if (k === null) throw optionError(`Option "${name}" cannot be unset; set curveServer = false (or another mechanism) instead`);
-    const bytes = keyBytes(name, k);
-    this.setSecurityBytes(name, opt, k, bytes);
+    const bytes = keyBytes(`Option "${name}"`, k);
+    this.setSecurityBytes(opt, bytes);
     this._curveKeys[name] = z85Encode(bytes);
     bytes.fill(0);
   }

@@ -36,7 +36,8 @@ import { api, zmq, recv, str, withTimeout, isWasmq, laterAddress, expectCode } f
 
 const test = suite("api: security (PLAIN, CURVE, ZAP)");
 const it = api(test, { timeout: 8_000 });
-const wasmqOnly = (name, fn) => (isWasmq ? it(name, fn) : test.skip(`${name} [wasmq only]`, fn));
+// wasmq-only behaviours are not registered when the suite runs against zeromq.js.
+const wasmqOnly = (name, fn) => { if (isWasmq) it(name, fn); };
 
 const ZAP_ENDPOINT = "inproc://zeromq.zap.01";
 const BASE = { linger: 0, reconnectInterval: 50 };

@@ -256,9 +256,10 @@ class Peer:
         self.ctx.term()
 
 
-def main():
+def main(peer_class=None):
+    """Runs a peer (a subclass's, if given) on the JSON config in argv[1]."""
     cfg = json.loads(sys.argv[1])
-    peer = Peer(cfg)
+    peer = (peer_class or Peer)(cfg)
     try:
         peer.start()
         peer.loop()

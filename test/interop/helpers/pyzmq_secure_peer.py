@@ -39,7 +39,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zmq  # noqa: E402
 from zmq.utils import z85  # noqa: E402
 
-from pyzmq_peer import Peer, emit, describe  # noqa: E402
+from pyzmq_peer import Peer, emit, main  # noqa: E402
 
 ZAP_ENDPOINT = "inproc://zeromq.zap.01"
 
@@ -158,22 +158,5 @@ class SecurePeer(Peer):
         super().close()
 
 
-def main():
-    import json
-
-    cfg = json.loads(sys.argv[1])
-    peer = SecurePeer(cfg)
-    try:
-        peer.start()
-        peer.loop()
-    except KeyboardInterrupt:
-        pass
-    except Exception as e:  # report, then exit non-zero
-        emit({"event": "error", "message": "%s: %s" % (type(e).__name__, e)})
-        peer.close()
-        sys.exit(1)
-    peer.close()
-
-
 if __name__ == "__main__":
-    main()
+    main(SecurePeer)
